@@ -1,0 +1,66 @@
+# School Portal — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+# Tests use the machine's services unless DATABASE_URL / REDIS_URL say otherwise.
+TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/school_portal} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
+# Embedded mode ignores any service URLs in the shell.
+EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=portal.settings.dev
+
+.PHONY: run test lint fmt install install-test clean-embedded
+
+## Virtualenv with the pinned runtime packages (re-done when the lock file changes).
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+## Plus the pinned test tools.
+$(BIN)/.installed-test: $(BIN)/.installed requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
+	touch $@
+
+install: $(BIN)/.installed
+install-test: $(BIN)/.installed-test
+
+## The whole portal on embedded defaults: SQLite, in-process channel layer, Celery worker and
+## beat on a folder broker, e-mail into var/mail/. Serves http://127.0.0.1:$(PORT)/
+run: $(BIN)/.installed
+	mkdir -p var/mail var/celery/queue var/celery/control var/celery/results
+	$(EMBEDDED_ENV) $(BIN)/python manage.py migrate --noinput
+	$(EMBEDDED_ENV) $(BIN)/python manage.py seed_demo
+	@echo
+	@echo "  School Portal is starting at  http://127.0.0.1:$(PORT)/"
+	@echo "  Wagtail admin:                http://127.0.0.1:$(PORT)/admin/"
+	@echo "  Demo logins (password portal-demo for all):"
+	@echo "    platform admin   admin@example.com"
+	@echo "    centre admins    admin@riverside.example   admin@hillcrest.example"
+	@echo "    teachers         teacher1@riverside.example  teacher2@hillcrest.example"
+	@echo "    students         student1@riverside.example … student20@hillcrest.example"
+	@echo "    parents          parent1@riverside.example … parent15@hillcrest.example"
+	@echo "  E-mail sent by the portal lands in var/mail/. Stop with Ctrl-C."
+	@echo
+	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
+
+## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).
+test: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(TEST_ENV) $(BIN)/python -m pytest
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: $(BIN)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## Forget the embedded database, uploads, mail and queue (the next `make run` starts afresh).
+clean-embedded:
+	rm -rf var/

@@ -1,0 +1,184 @@
+"""Centres and the people in them: memberships (roles per centre) and guardianships."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where
+
+__all__ = ["Centre", "Guardianship", "Membership", "Role"]
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            "%(value)s is not a time zone name; use one like Europe/London or America/New_York.",
+            params={"value": value},
+        )
+
+
+class CentreQuerySet(CentreScopedQuerySet):
+    centre_path = "pk"
+
+    def member_filter(self, user) -> Q:
+        return Q(pk__in=centre_ids_where(user))
+
+
+class Centre(models.Model):
+    """A school, branch or tutoring centre; every other record belongs to exactly one."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in web addresses, e.g. riverside."
+    )
+    timezone = models.CharField(
+        max_length=64,
+        default="Europe/London",
+        validators=[validate_timezone],
+        help_text="Schedules (reminders, digests) run in this time zone.",
+    )
+    contact_email = models.EmailField("contact e-mail")
+    admin_group = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="admin_of_centre",
+    )
+    teacher_group = models.OneToOneField(
+        "auth.Group",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="teachers_of_centre",
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="centre",
+        help_text="Root of this centre's documents and images.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class MembershipQuerySet(CentreScopedQuerySet):
+    def member_filter(self, user) -> Q:
+        return super().member_filter(user) | Q(user=user)
+
+    def with_role(self, *roles: str):
+        return self.filter(role__in=roles)
+
+
+class Membership(models.Model):
+    """A person's role at one centre; the same person may hold other roles elsewhere."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "member"
+        ordering = ["centre__name", "role", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "centre", "role"], name="membership_unique_role_per_centre"
+            )
+        ]
+        indexes = [models.Index(fields=["centre", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.centre}"
+
+
+class GuardianshipQuerySet(CentreScopedQuerySet):
+    def member_filter(self, user) -> Q:
+        return super().member_filter(user) | Q(guardian=user) | Q(student=user)
+
+
+class Guardianship(models.Model):
+    """A parent or guardian linked to a student of the same centre."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", "Parent"
+        GUARDIAN = "guardian", "Legal guardian"
+        CARER = "carer", "Carer"
+        OTHER = "other", "Other"
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardians_of"
+    )
+    relationship = models.CharField(
+        max_length=16, choices=Relationship.choices, default=Relationship.PARENT
+    )
+
+    objects = GuardianshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "guardian link"
+        ordering = ["centre__name", "guardian__last_name", "student__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["centre", "guardian", "student"], name="guardianship_unique_link"
+            ),
+            models.CheckConstraint(
+                condition=~Q(guardian=models.F("student")), name="guardianship_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.student} ({self.get_relationship_display()})"
+
+    def clean(self) -> None:
+        """Both people must hold the matching role at this centre: links never cross centres."""
+        errors = {}
+        if (
+            self.centre_id
+            and self.guardian_id
+            and not Membership.objects.filter(
+                centre_id=self.centre_id, user_id=self.guardian_id, role=Role.GUARDIAN
+            ).exists()
+        ):
+            errors["guardian"] = "This person is not a parent/guardian at this centre."
+        if (
+            self.centre_id
+            and self.student_id
+            and not Membership.objects.filter(
+                centre_id=self.centre_id, user_id=self.student_id, role=Role.STUDENT
+            ).exists()
+        ):
+            errors["student"] = "This person is not a student at this centre."
+        if self.guardian_id and self.guardian_id == self.student_id:
+            errors["student"] = "A person cannot be their own guardian."
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,91 @@
+"""The one scoped query path: every read of centre-owned data goes through `visible_to(user)`.
+
+A model opts in by using a manager built from `CentreScopedQuerySet` and naming the path to its
+centre in `centre_path`. Admin viewsets, the API, consumers and tasks call `visible_to(user)`;
+nothing else filters by centre on its own, so no code path can forget the filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Self
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from portal.accounts.models import User
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Centre admin"
+    TEACHER = "teacher", "Teacher"
+    STUDENT = "student", "Student"
+    GUARDIAN = "guardian", "Parent / guardian"
+
+
+def centre_roles(user: User) -> dict[int, frozenset[str]]:
+    """Map of centre id → roles the user holds there; cached on the user object for the request."""
+    cached = getattr(user, "_portal_centre_roles", None)
+    if cached is not None:
+        return cached
+    from portal.centres.models import Membership
+
+    roles: dict[int, set[str]] = {}
+    for centre_id, role in Membership.objects.filter(user=user).values_list("centre_id", "role"):
+        roles.setdefault(centre_id, set()).add(role)
+    cached = {centre_id: frozenset(found) for centre_id, found in roles.items()}
+    user._portal_centre_roles = cached
+    return cached
+
+
+def forget_centre_roles(user: User) -> None:
+    """Drop the cached roles after memberships change."""
+    user.__dict__.pop("_portal_centre_roles", None)
+
+
+def centre_ids_where(user: User, *roles: str) -> list[int]:
+    """Ids of centres where the user holds any of `roles` (any role at all when none given)."""
+    wanted = set(roles)
+    return sorted(
+        centre_id for centre_id, held in centre_roles(user).items() if not wanted or held & wanted
+    )
+
+
+def is_platform_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_superuser)
+
+
+class CentreScopedQuerySet(models.QuerySet):
+    """Base queryset of every centre-owned model."""
+
+    #: Lookup path from this model to its Centre, e.g. "centre" or "school_class__centre".
+    centre_path: str = "centre"
+
+    def in_centres(self, centre_ids: Iterable[int]) -> Self:
+        return self.filter(**{f"{self.centre_path}__in": list(centre_ids)})
+
+    def visible_to(self, user: User | None) -> Self:
+        """Rows this user may see. Anonymous and inactive users see nothing."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        # A semi-join rather than .distinct(): member filters may cross many-to-many relations,
+        # and DISTINCT would fight with ordering and annotations added later.
+        visible = self.model._base_manager.filter(self.member_filter(user)).values("pk")
+        return self.filter(pk__in=visible)
+
+    def managed_by(self, user: User | None) -> Self:
+        """Rows this user may change as an administrator of their centre."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.in_centres(centre_ids_where(user, Role.ADMIN))
+
+    def member_filter(self, user: User) -> models.Q:
+        """What a non-platform user sees; by default, their admin centres' rows."""
+        return models.Q(**{f"{self.centre_path}__in": centre_ids_where(user, Role.ADMIN)})
+
+    def is_visible_to(self, user: User | None, pk) -> bool:
+        return self.visible_to(user).filter(pk=pk).exists()

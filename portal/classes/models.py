@@ -1,0 +1,133 @@
+"""Classes (teaching groups) of a centre and the students enrolled in them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.centres.models import Centre, Membership, Role
+from portal.centres.scoping import CentreScopedQuerySet
+
+
+class SchoolClassQuerySet(CentreScopedQuerySet):
+    def member_filter(self, user) -> Q:
+        return (
+            super().member_filter(user)
+            | Q(teachers=user)
+            | Q(enrollments__student=user)
+            | Q(
+                enrollments__student__guardians_of__guardian=user,
+                enrollments__student__guardians_of__centre=models.F("centre"),
+            )
+        )
+
+    def taught_by(self, user):
+        return self.filter(teachers=user)
+
+
+class SchoolClass(models.Model):
+    """A teaching group at one centre, e.g. "Year 9 Maths (9M1)"."""
+
+    centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="classes")
+    code = models.CharField(
+        max_length=32, help_text="Short code, unique within the centre, e.g. 9M1."
+    )
+    name = models.CharField(max_length=120)
+    subject = models.CharField(max_length=80, blank=True)
+    year_group = models.CharField(max_length=32, blank=True, help_text="e.g. Year 9, Grade 4.")
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="classes_taught"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SchoolClassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "class"
+        verbose_name_plural = "classes"
+        ordering = ["centre__name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "code"], name="schoolclass_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def validate_unique(self, exclude=None):
+        # The centre may not be a form field (it is fixed for single-centre admins), so
+        # check the per-centre code here rather than rely on the form's unique_together check.
+        super().validate_unique(exclude)
+        if (
+            self.centre_id
+            and SchoolClass.objects.filter(centre_id=self.centre_id, code__iexact=self.code)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"code": "This centre already has a class with this code."})
+
+
+class EnrollmentQuerySet(CentreScopedQuerySet):
+    centre_path = "school_class__centre"
+
+    def member_filter(self, user) -> Q:
+        return (
+            super().member_filter(user)
+            | Q(school_class__teachers=user)
+            | Q(student=user)
+            | Q(
+                student__guardians_of__guardian=user,
+                student__guardians_of__centre=models.F("school_class__centre"),
+            )
+        )
+
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
+class Enrollment(models.Model):
+    """A student's place in a class, from a start date until an optional end date."""
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="enrollments", verbose_name="class"
+    )
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    starts_on = models.DateField(default=timezone.localdate)
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["school_class__code", "student__last_name", "student__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class", "student"], name="enrollment_unique_student"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="enrollment_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.school_class}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = "The end date is before the start date."
+        if (
+            self.school_class_id
+            and self.student_id
+            and not Membership.objects.filter(
+                centre_id=self.school_class.centre_id, user_id=self.student_id, role=Role.STUDENT
+            ).exists()
+        ):
+            errors["student"] = "This person is not a student at the class's centre."
+        if errors:
+            raise ValidationError(errors)

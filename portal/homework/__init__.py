@@ -1,0 +1,1 @@
+"""Homework: authoring, review workflow, submissions and grading (see the homework issue)."""

@@ -1,0 +1,1 @@
+"""Live class whiteboards over Channels (see the whiteboard issue)."""

@@ -1,0 +1,136 @@
+"""Shared fixtures. Tests run against the machine's real PostgreSQL and Redis.
+
+The demo data (two centres, see portal.core.demo) is loaded once into the test database;
+every test runs inside a transaction that is rolled back, so each starts from the same two
+centres.
+"""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+from portal.centres.models import Centre
+
+SERVICE_HELP = {
+    "PostgreSQL": "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+    "Redis": (
+        'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" '
+        "--appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log"
+    ),
+}
+
+
+def _unreachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return False
+    except OSError:
+        return True
+
+
+def pytest_configure(config):
+    """Fail in the first second, with the fix, when a service the tests need is down."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    redis = urlparse(settings.REDIS_URL)
+    services = {
+        "PostgreSQL": (database.get("HOST") or "127.0.0.1", int(database.get("PORT") or 5432)),
+        "Redis": (redis.hostname or "127.0.0.1", redis.port or 6379),
+    }
+    down = [name for name, address in services.items() if _unreachable(*address)]
+    if down:
+        lines = [
+            f"{name} is not reachable; start it with:\n    {SERVICE_HELP[name]}" for name in down
+        ]
+        pytest.exit("\n".join(lines), returncode=3)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from portal.core.demo import seed_demo
+
+    with django_db_blocker.unblock():
+        seed_demo()
+
+
+@pytest.fixture
+def riverside(db) -> Centre:
+    return Centre.objects.get(slug="riverside")
+
+
+@pytest.fixture
+def hillcrest(db) -> Centre:
+    return Centre.objects.get(slug="hillcrest")
+
+
+@pytest.fixture
+def person(db):
+    """Look up a demo person by e-mail: person("teacher1@riverside.example")."""
+    from portal.accounts.models import User
+
+    def lookup(email: str) -> User:
+        return User.objects.get(email=email)
+
+    return lookup
+
+
+@pytest.fixture
+def client_for(client, person):
+    """A test client signed in as the given demo person."""
+
+    def sign_in(email: str):
+        client.force_login(person(email))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(scope="session")
+def process_logs(tmp_path_factory):
+    return tmp_path_factory.mktemp("process-logs")
+
+
+@pytest.fixture(scope="session")
+def live_asgi(django_db_setup, process_logs):
+    """A real daphne process serving portal.asgi on a free port: yields "host:port"."""
+    from tests.processes import daphne
+
+    with daphne(process_logs) as address:
+        yield address
+
+
+@pytest.fixture(scope="session")
+def live_worker_queue(django_db_setup, process_logs):
+    """A real Celery worker on the test Redis broker; send tasks to the yielded queue name."""
+    import uuid
+
+    from tests.processes import celery_worker
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with celery_worker(process_logs, queue):
+        yield queue
+
+
+@pytest.fixture
+def committed():
+    """Run a callable on its own autocommit connection, outside the test's transaction.
+
+    For cleaning up rows that other processes (workers, daphne) committed during a test.
+    """
+    from django.db import connections
+
+    def run(action):
+        connection = connections.create_connection("default")
+        original = connections["default"]
+        connections["default"] = connection
+        try:
+            return action()
+        finally:
+            connections["default"] = original
+            connection.close()
+
+    return run
