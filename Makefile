@@ -31,20 +31,8 @@ install-test: $(BIN)/.installed-test
 ## The whole portal on embedded defaults: SQLite, in-process channel layer, Celery worker and
 ## beat on a folder broker, e-mail into var/mail/. Serves http://127.0.0.1:$(PORT)/
 run: $(BIN)/.installed
-	mkdir -p var/mail var/celery/queue var/celery/control var/celery/results
 	$(EMBEDDED_ENV) $(BIN)/python manage.py migrate --noinput
 	$(EMBEDDED_ENV) $(BIN)/python manage.py seed_demo
-	@echo
-	@echo "  School Portal is starting at  http://127.0.0.1:$(PORT)/"
-	@echo "  Wagtail admin:                http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Demo logins (password portal-demo for all):"
-	@echo "    platform admin   admin@example.com"
-	@echo "    centre admins    admin@riverside.example   admin@hillcrest.example"
-	@echo "    teachers         teacher1@riverside.example  teacher2@hillcrest.example"
-	@echo "    students         student1@riverside.example … student20@hillcrest.example"
-	@echo "    parents          parent1@riverside.example … parent15@hillcrest.example"
-	@echo "  E-mail sent by the portal lands in var/mail/. Stop with Ctrl-C."
-	@echo
 	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
 
 ## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).

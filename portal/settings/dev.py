@@ -1,5 +1,7 @@
 """Embedded mode (`make run`): no external services, everything in files under var/."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
@@ -7,7 +9,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="embedded-mode-only-not-a-secret")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
-VAR_DIR = BASE_DIR / "var"
+# Everything embedded mode writes lives here (the tests point it at a temporary folder).
+VAR_DIR = Path(env("PORTAL_VAR_DIR", default=str(BASE_DIR / "var")))
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # SQLite waits for the worker's writes instead of failing with "database is locked".
@@ -20,6 +23,7 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 
 # Background jobs really run: a Celery worker and beat share a broker made of folders.
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+MEDIA_ROOT = VAR_DIR / "media"
 CELERY_BROKER_URL = "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),
@@ -28,6 +32,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "store_processed": False,
 }
 CELERY_RESULT_BACKEND = f"file://{CELERY_QUEUE_DIR / 'results'}"
+for folder in ("queue", "control", "results"):
+    (CELERY_QUEUE_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 
 # E-mail lands as files a person can open: var/mail/*.log
@@ -38,3 +44,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static files come from the app folders through WhiteNoise's finders; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -15,3 +15,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Static files come from the app folders through WhiteNoise's finders; nothing is collected.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
