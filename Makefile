@@ -10,7 +10,7 @@ TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sch
 # Embedded mode ignores any service URLs in the shell.
 EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=portal.settings.dev
 
-.PHONY: run test lint fmt install install-test clean-embedded
+.PHONY: run test lint fmt install install-test clean-embedded bench
 
 ## Virtualenv with the pinned runtime packages (re-done when the lock file changes).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -52,3 +52,7 @@ fmt: $(BIN)/.installed-test
 ## Forget the embedded database, uploads, mail and queue (the next `make run` starts afresh).
 clean-embedded:
 	rm -rf var/
+
+## Benchmarks: our figures beside baselines measured in the same run; writes bench/results.json.
+bench: $(BIN)/.installed-test
+	$(TEST_ENV) DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m bench $(BENCH)

@@ -36,13 +36,15 @@ class MembershipForm(CentreScopedForm):
 
     class Meta:
         model = Membership
-        fields = ["centre", "role"]
+        fields = ["centre", "role", "external_id", "is_active"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             for name in ("email", "first_name", "last_name", "password"):
                 del self.fields[name]
+        else:
+            del self.fields["is_active"]  # a new membership starts active
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

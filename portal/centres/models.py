@@ -99,6 +99,15 @@ class Membership(models.Model):
     )
     centre = models.ForeignKey(Centre, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
+    external_id = models.CharField(
+        "external id",
+        max_length=64,
+        blank=True,
+        help_text="The person's id in the school's information system (e.g. student number).",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive members keep their history but lose access."
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -109,7 +118,12 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "centre", "role"], name="membership_unique_role_per_centre"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["centre", "role", "external_id"],
+                condition=~Q(external_id=""),
+                name="membership_unique_external_id",
+            ),
         ]
         indexes = [models.Index(fields=["centre", "role"])]
 

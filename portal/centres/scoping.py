@@ -31,7 +31,8 @@ def centre_roles(user: User) -> dict[int, frozenset[str]]:
     from portal.centres.models import Membership
 
     roles: dict[int, set[str]] = {}
-    for centre_id, role in Membership.objects.filter(user=user).values_list("centre_id", "role"):
+    active = Membership.objects.filter(user=user, is_active=True)
+    for centre_id, role in active.values_list("centre_id", "role"):
         roles.setdefault(centre_id, set()).add(role)
     cached = {centre_id: frozenset(found) for centre_id, found in roles.items()}
     user._portal_centre_roles = cached

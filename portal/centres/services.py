@@ -129,7 +129,11 @@ def centre_grant_permissions(*, centre: Centre) -> None:
 
 def _sync_staff_groups(*, user: User, centre: Centre) -> None:
     """Keep the user's centre groups in step with their roles there."""
-    roles = set(Membership.objects.filter(user=user, centre=centre).values_list("role", flat=True))
+    roles = set(
+        Membership.objects.filter(user=user, centre=centre, is_active=True).values_list(
+            "role", flat=True
+        )
+    )
     for role, group in ((Role.ADMIN, centre.admin_group), (Role.TEACHER, centre.teacher_group)):
         if group is None:
             continue
@@ -149,6 +153,7 @@ def membership_add(
     first_name: str = "",
     last_name: str = "",
     password: str | None = None,
+    external_id: str = "",
     by: User | None = None,
 ) -> Membership:
     """Give a person (found by e-mail, created if new) a role at a centre."""
@@ -166,15 +171,27 @@ def membership_add(
         raise ValidationError(
             {"password": "This person already has an account; leave the password empty."}
         )
-    membership, _ = Membership.objects.get_or_create(user=user, centre=centre, role=role)
+    membership = Membership.objects.filter(user=user, centre=centre, role=role).first()
+    if membership is None:
+        membership = Membership(
+            user=user, centre=centre, role=role, external_id=external_id.strip()
+        )
+        membership.validate_constraints()  # a clear error for a taken external id
+        membership.save()
     _sync_staff_groups(user=user, centre=centre)
     return membership
 
 
 @transaction.atomic
-def membership_change_role(
-    *, membership: Membership, role: str, by: User | None = None
+def membership_update(
+    *,
+    membership: Membership,
+    role: str,
+    external_id: str = "",
+    is_active: bool = True,
+    by: User | None = None,
 ) -> Membership:
+    """Change a member's role, external id or active state at their centre."""
     ensure_manages(by=by, centre=membership.centre)
     if (
         Membership.objects.filter(user=membership.user, centre=membership.centre, role=role)
@@ -183,7 +200,10 @@ def membership_change_role(
     ):
         raise ValidationError({"role": "This person already has that role at this centre."})
     membership.role = role
-    membership.save(update_fields=["role"])
+    membership.external_id = external_id.strip()
+    membership.is_active = is_active
+    membership.full_clean(exclude=["user", "centre"])
+    membership.save(update_fields=["role", "external_id", "is_active"])
     _sync_staff_groups(user=membership.user, centre=membership.centre)
     return membership
 

@@ -30,6 +30,7 @@ class MembershipCreateView(ServiceSaveMixin, CreateView):
             first_name=data["first_name"],
             last_name=data["last_name"],
             password=data["password"] or None,
+            external_id=data["external_id"],
             by=self.request.user,
         )
 
@@ -38,8 +39,13 @@ class MembershipEditView(ServiceSaveMixin, EditView):
     log_action = "wagtail.edit"
 
     def save_through_service(self):
-        return services.membership_change_role(
-            membership=self.object, role=self.form.cleaned_data["role"], by=self.request.user
+        data = self.form.cleaned_data
+        return services.membership_update(
+            membership=self.object,
+            role=data["role"],
+            external_id=data["external_id"],
+            is_active=data["is_active"],
+            by=self.request.user,
         )
 
 

@@ -37,14 +37,24 @@ class MembershipViewSet(CentreScopedModelViewSet):
         Column("user", label="Person", accessor="user"),
         Column("email", label="E-mail", accessor="user.email"),
         "role",
+        "is_active",
         "centre",
     ]
-    list_filter = ["role", "centre"]
-    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_filter = ["role", "is_active", "centre"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "external_id"]
     ordering = ["user__last_name", "user__first_name"]
     inspect_view_enabled = True
     form_class = MembershipForm
-    form_fields = ["centre", "email", "first_name", "last_name", "role", "password"]
+    form_fields = [
+        "centre",
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "external_id",
+        "is_active",
+        "password",
+    ]
 
 
 class GuardianshipViewSet(CentreScopedModelViewSet):

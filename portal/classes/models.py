@@ -38,6 +38,9 @@ class SchoolClass(models.Model):
     name = models.CharField(max_length=120)
     subject = models.CharField(max_length=80, blank=True)
     year_group = models.CharField(max_length=32, blank=True, help_text="e.g. Year 9, Grade 4.")
+    external_id = models.CharField(
+        "external id", max_length=64, blank=True, help_text="The class's id in the school's system."
+    )
     teachers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="classes_taught"
     )
@@ -50,7 +53,12 @@ class SchoolClass(models.Model):
         verbose_name_plural = "classes"
         ordering = ["centre__name", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["centre", "code"], name="schoolclass_unique_code")
+            models.UniqueConstraint(fields=["centre", "code"], name="schoolclass_unique_code"),
+            models.UniqueConstraint(
+                fields=["centre", "external_id"],
+                condition=~Q(external_id=""),
+                name="schoolclass_unique_external_id",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -55,8 +55,35 @@ def test_membership_add_by_admin_of_another_centre_is_denied(riverside, hillcres
 def test_role_change_moves_the_person_between_staff_groups(riverside, person):
     teacher = person("teacher2@riverside.example")
     membership = Membership.objects.get(user=teacher, centre=riverside, role=Role.TEACHER)
-    services.membership_change_role(membership=membership, role=Role.ADMIN)
+    services.membership_update(membership=membership, role=Role.ADMIN)
     assert set(teacher.groups.values_list("pk", flat=True)) == {riverside.admin_group_id}
+
+
+def test_deactivated_member_loses_access_but_keeps_the_record(riverside, person):
+    admin = person("admin@riverside.example")
+    membership = Membership.objects.get(user=admin, centre=riverside, role=Role.ADMIN)
+    services.membership_update(membership=membership, role=Role.ADMIN, is_active=False)
+    admin = person(admin.email)
+    assert not admin.has_perm("wagtailadmin.access_admin")
+    assert not SchoolClass.objects.visible_to(admin).exists()
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_external_ids_are_unique_per_centre_and_role(riverside, hillcrest):
+    services.membership_add(
+        centre=riverside, role=Role.STUDENT, email="a@x.example", first_name="A", external_id="S-1"
+    )
+    services.membership_add(
+        centre=hillcrest, role=Role.STUDENT, email="b@x.example", first_name="B", external_id="S-1"
+    )
+    with pytest.raises(ValidationError):
+        services.membership_add(
+            centre=riverside,
+            role=Role.STUDENT,
+            email="c@x.example",
+            first_name="C",
+            external_id="S-1",
+        )
 
 
 def test_guardianship_requires_both_roles_at_the_centre(riverside, person):

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each module measures our figure beside a baseline in the same run."""
