@@ -9,6 +9,7 @@ from portal.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("api/", include("portal.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
@@ -20,3 +21,6 @@ if settings.DEBUG:
 
 # Wagtail serves the member-facing page tree; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler404 = "portal.core.errors.not_found"
+handler500 = "portal.core.errors.server_failure"

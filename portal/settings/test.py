@@ -18,3 +18,14 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # Static files come from the app folders through WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Generous API rates so the role matrix and schemathesis are not throttled; the throttling
+# tests set their own low rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/minute",
+        "user": "100000/minute",
+        "login_ip": "100000/minute",
+        "login_account": "100000/minute",
+    },
+}

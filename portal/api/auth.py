@@ -1,0 +1,86 @@
+"""JWT sign-in, refresh (rotating, old refresh blacklisted), verify and sign-out."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt import serializers as jwt_serializers
+from rest_framework_simplejwt import views as jwt_views
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from portal.api.serializers import RejectUnknownFieldsMixin, StrictSerializer
+from portal.api.throttling import LoginAccountThrottle, LoginIPThrottle
+
+
+class SignInSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
+    pass
+
+
+class RefreshSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenRefreshSerializer):
+    pass
+
+
+class VerifySerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenVerifySerializer):
+    pass
+
+
+TOKEN_PAIR = inline_serializer(
+    "TokenPair", {"access": serializers.CharField(), "refresh": serializers.CharField()}
+)
+
+
+@extend_schema(
+    summary="Sign in: exchange e-mail and password for an access and a refresh token",
+    responses={200: TOKEN_PAIR},
+    examples=[
+        OpenApiExample(
+            "Sign in",
+            value={"email": "teacher1@riverside.example", "password": "portal-demo"},
+            request_only=True,
+        )
+    ],
+)
+class TokenObtainView(jwt_views.TokenObtainPairView):
+    serializer_class = SignInSerializer
+    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+    authentication_classes = []
+
+
+@extend_schema(
+    summary="Refresh: a new access token and a new refresh token; the old refresh is revoked",
+    responses={200: TOKEN_PAIR},
+)
+class TokenRefreshView(jwt_views.TokenRefreshView):
+    serializer_class = RefreshSerializer
+    authentication_classes = []
+
+
+@extend_schema(summary="Check that a token is valid and not expired", responses={200: None})
+class TokenVerifyView(jwt_views.TokenVerifyView):
+    serializer_class = VerifySerializer
+    authentication_classes = []
+
+
+class LogoutSerializer(StrictSerializer):
+    refresh = serializers.CharField()
+
+
+class LogoutView(APIView):
+    """Revoke a refresh token so it can no longer be used."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    serializer_class = LogoutSerializer
+
+    @extend_schema(summary="Sign out: revoke the refresh token", responses={204: None})
+    def post(self, request):
+        serializer = LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            RefreshToken(serializer.validated_data["refresh"]).blacklist()
+        except TokenError as error:
+            raise InvalidToken(str(error)) from error
+        return Response(status=status.HTTP_204_NO_CONTENT)

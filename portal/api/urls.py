@@ -1,0 +1,40 @@
+"""The API's URL map: `/api/v1/…`, the OpenAPI schema and its two documentation pages."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from portal.accounts.api.views import MeView
+from portal.api import auth
+from portal.centres.api.views import (
+    CentreViewSet,
+    ChildViewSet,
+    GuardianshipViewSet,
+    MemberViewSet,
+)
+from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("centres", CentreViewSet, basename="centre")
+router.register("members", MemberViewSet, basename="member")
+router.register("guardianships", GuardianshipViewSet, basename="guardianship")
+router.register("children", ChildViewSet, basename="child")
+router.register("classes", SchoolClassViewSet, basename="class")
+router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+
+v1 = [
+    path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
+    path("auth/token/refresh/", auth.TokenRefreshView.as_view(), name="token-refresh"),
+    path("auth/token/verify/", auth.TokenVerifyView.as_view(), name="token-verify"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("me/", MeView.as_view(), name="me"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("v1/", include((v1, "api"), namespace="v1")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

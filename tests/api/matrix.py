@@ -1,0 +1,198 @@
+"""Who may call which API operation: the expected status per role, for the caller's own centre
+and for the other centre. Every operation in the OpenAPI schema must have an entry here.
+
+Callers are Riverside people; "own" targets are Riverside objects, "other" targets Hillcrest
+ones (for collection operations, "other" means a request body aimed at Hillcrest).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from portal.accounts.models import User
+from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.classes.models import Enrollment, SchoolClass
+
+ROLES = ("platform", "admin", "teacher", "other_teacher", "student", "guardian", "anonymous")
+CALLERS = {
+    "platform": "admin@example.com",
+    "admin": "admin@riverside.example",
+    "teacher": "teacher1@riverside.example",  # teaches 7M1 and 7S1
+    "other_teacher": "teacher2@riverside.example",  # does not teach 7M1
+    "student": "student1@riverside.example",
+    "guardian": "parent1@riverside.example",  # student1's parent
+    "anonymous": None,
+}
+
+
+def expect(codes: str) -> dict[str, int]:
+    """`expect("200 200 403 404 403 403 401")`, in the order of ROLES."""
+    values = [int(code) for code in codes.split()]
+    assert len(values) == len(ROLES)
+    return dict(zip(ROLES, values, strict=True))
+
+
+def person(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def demo(centre: Centre, local: str) -> User:
+    return person(f"{local}@{centre.slug}.example")
+
+
+def first_class(centre: Centre) -> SchoolClass:
+    return SchoolClass.objects.filter(centre=centre).order_by("pk").first()
+
+
+def first_enrollment(centre: Centre) -> Enrollment:
+    return Enrollment.objects.filter(
+        school_class=first_class(centre), student=demo(centre, "student1")
+    ).get()
+
+
+def student1_membership(centre: Centre) -> Membership:
+    return Membership.objects.get(centre=centre, user=demo(centre, "student1"), role=Role.STUDENT)
+
+
+def parent1_link(centre: Centre) -> Guardianship:
+    return Guardianship.objects.get(
+        centre=centre, guardian=demo(centre, "parent1"), student=demo(centre, "student1")
+    )
+
+
+def class_body(centre: Centre) -> dict:
+    return {
+        "centre": centre.pk,
+        "code": "NEW-1",
+        "name": "New class",
+        "subject": "Art",
+        "year_group": "",
+        "teachers": [demo(centre, "teacher1").pk],
+    }
+
+
+def unenrolled_pair(centre: Centre) -> dict:
+    for school_class in SchoolClass.objects.filter(centre=centre):
+        enrolled = set(school_class.enrollments.values_list("student", flat=True))
+        for membership in Membership.objects.filter(centre=centre, role=Role.STUDENT):
+            if membership.user_id not in enrolled:
+                return {"school_class": school_class.pk, "student": membership.user_id}
+    raise AssertionError(f"every student of {centre} is in every class")
+
+
+def member_body(centre: Centre) -> dict:
+    return {
+        "centre": centre.pk,
+        "email": "new.person@example.org",
+        "first_name": "New",
+        "role": Role.STUDENT,
+    }
+
+
+def link_body(centre: Centre) -> dict:
+    return {
+        "centre": centre.pk,
+        "guardian": demo(centre, "parent15").pk,
+        "student": demo(centre, "student14").pk,
+        "relationship": "carer",
+    }
+
+
+def refresh_body(centre: Centre) -> dict:
+    return {"refresh": str(RefreshToken.for_user(person(CALLERS["admin"])))}
+
+
+def access_body(centre: Centre) -> dict:
+    return {"token": str(RefreshToken.for_user(person(CALLERS["admin"])).access_token)}
+
+
+@dataclass(frozen=True)
+class Entry:
+    own: dict[str, int]
+    other: dict[str, int] | None = None
+    target: Callable[[Centre], object] | None = None  # fills {id}
+    body: Callable[[Centre], dict] | None = None
+
+
+EVERYONE_SIGNED_IN = expect("200 200 200 200 200 200 401")
+ONLY_PLATFORM = expect("200 404 404 404 404 404 401")
+ADMINS_ONLY = expect("200 200 403 403 403 403 401")
+OTHER_CENTRE_FOR_ADMINS = expect("200 404 403 403 403 403 401")
+CREATE = expect("201 201 403 403 403 403 401")
+CREATE_ELSEWHERE = expect("201 400 403 403 403 403 401")
+DELETE = expect("204 204 403 403 403 403 401")
+DELETE_ELSEWHERE = expect("204 404 403 403 403 403 401")
+CLASS_READ = expect("200 200 200 404 200 200 401")
+CLASS_WRITE = expect("200 200 403 404 403 403 401")
+CLASS_DELETE = expect("204 204 403 404 403 403 401")
+CLASS_ELSEWHERE_DELETE = expect("204 404 404 404 404 404 401")
+OPEN = expect("200 200 200 200 200 200 200")
+
+MATRIX: dict[str, Entry] = {
+    # Signing in and out works for anyone holding the right credentials or token.
+    "auth_token_create": Entry(
+        own=OPEN, body=lambda c: {"email": CALLERS["admin"], "password": "portal-demo"}
+    ),
+    "auth_token_refresh_create": Entry(own=OPEN, body=refresh_body),
+    "auth_token_verify_create": Entry(own=OPEN, body=access_body),
+    "auth_logout_create": Entry(own=expect("204 204 204 204 204 204 204"), body=refresh_body),
+    "me_retrieve": Entry(own=EVERYONE_SIGNED_IN),
+    "me_update": Entry(
+        own=EVERYONE_SIGNED_IN, body=lambda c: {"first_name": "A", "last_name": "B", "phone": ""}
+    ),
+    "me_partial_update": Entry(own=EVERYONE_SIGNED_IN, body=lambda c: {"phone": "0123"}),
+    "centres_list": Entry(own=EVERYONE_SIGNED_IN),
+    "centres_retrieve": Entry(own=EVERYONE_SIGNED_IN, other=ONLY_PLATFORM, target=lambda c: c),
+    "children_list": Entry(own=EVERYONE_SIGNED_IN),
+    "children_retrieve": Entry(
+        own=expect("404 404 404 404 404 200 401"),
+        other=expect("404 404 404 404 404 404 401"),
+        target=parent1_link,
+    ),
+    "classes_list": Entry(own=EVERYONE_SIGNED_IN),
+    "classes_create": Entry(own=CREATE, other=CREATE_ELSEWHERE, body=class_body),
+    "classes_retrieve": Entry(own=CLASS_READ, other=ONLY_PLATFORM, target=first_class),
+    "classes_update": Entry(
+        own=CLASS_WRITE,
+        other=ONLY_PLATFORM,
+        target=first_class,
+        body=lambda c: {**class_body(c), "code": first_class(c).code},
+    ),
+    "classes_partial_update": Entry(
+        own=CLASS_WRITE, other=ONLY_PLATFORM, target=first_class, body=lambda c: {"name": "Renamed"}
+    ),
+    "classes_destroy": Entry(own=CLASS_DELETE, other=CLASS_ELSEWHERE_DELETE, target=first_class),
+    "enrollments_list": Entry(own=EVERYONE_SIGNED_IN),
+    "enrollments_create": Entry(own=CREATE, other=CREATE_ELSEWHERE, body=unenrolled_pair),
+    "enrollments_retrieve": Entry(own=CLASS_READ, other=ONLY_PLATFORM, target=first_enrollment),
+    "enrollments_destroy": Entry(
+        own=CLASS_DELETE, other=CLASS_ELSEWHERE_DELETE, target=first_enrollment
+    ),
+    "members_list": Entry(own=ADMINS_ONLY),
+    "members_create": Entry(own=CREATE, other=CREATE_ELSEWHERE, body=member_body),
+    "members_retrieve": Entry(
+        own=ADMINS_ONLY, other=OTHER_CENTRE_FOR_ADMINS, target=student1_membership
+    ),
+    "members_update": Entry(
+        own=ADMINS_ONLY,
+        other=OTHER_CENTRE_FOR_ADMINS,
+        target=student1_membership,
+        body=lambda c: {"role": Role.STUDENT, "external_id": "S-0001", "is_active": True},
+    ),
+    "members_partial_update": Entry(
+        own=ADMINS_ONLY,
+        other=OTHER_CENTRE_FOR_ADMINS,
+        target=student1_membership,
+        body=lambda c: {"external_id": "S-0002"},
+    ),
+    "members_destroy": Entry(own=DELETE, other=DELETE_ELSEWHERE, target=student1_membership),
+    "guardianships_list": Entry(own=ADMINS_ONLY),
+    "guardianships_create": Entry(own=CREATE, other=CREATE_ELSEWHERE, body=link_body),
+    "guardianships_retrieve": Entry(
+        own=ADMINS_ONLY, other=OTHER_CENTRE_FOR_ADMINS, target=parent1_link
+    ),
+    "guardianships_destroy": Entry(own=DELETE, other=DELETE_ELSEWHERE, target=parent1_link),
+}
