@@ -10,7 +10,7 @@ TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sch
 # Embedded mode ignores any service URLs in the shell.
 EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=portal.settings.dev
 
-.PHONY: run test lint fmt install install-test clean-embedded bench
+.PHONY: run test lint fmt install install-test clean-embedded bench system-packages
 
 ## Virtualenv with the pinned runtime packages (re-done when the lock file changes).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -20,10 +20,15 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-## Plus the pinned test tools.
+## Plus the pinned test tools, and Debian's Chromium for the browser tests.
 $(BIN)/.installed-test: $(BIN)/.installed requirements-test.lock
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
+
+system-packages:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian packages for the browser tests: chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 install: $(BIN)/.installed
 install-test: $(BIN)/.installed-test
@@ -36,7 +41,7 @@ run: $(BIN)/.installed
 	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
 
 ## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).
-test: $(BIN)/.installed-test
+test: $(BIN)/.installed-test system-packages
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest

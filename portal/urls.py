@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/", include("portal.api.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("homework/", include("portal.homework.urls")),
+    path("announcements/", include("portal.announcements.urls")),
 ]
 
 if settings.DEBUG:

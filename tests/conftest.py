@@ -50,11 +50,33 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(request, django_test_environment, django_db_blocker):
+    """The test database with the demo data, created whenever a test needs the database at
+    all: also for tests that only let other processes (workers, daphne) use it."""
+    from django.test.utils import setup_databases, teardown_databases
+
     from portal.core.demo import seed_demo
 
+    verbosity = request.config.option.verbose
     with django_db_blocker.unblock():
+        config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
         seed_demo()
+    yield
+    with django_db_blocker.unblock():
+        _disconnect_other_processes()
+        teardown_databases(config, verbosity=verbosity)
+
+
+def _disconnect_other_processes() -> None:
+    """Workers and servers the tests started may linger for a moment after being stopped;
+    the test database can only be dropped once they are gone."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture
@@ -104,15 +126,36 @@ def live_asgi(django_db_setup, process_logs):
 
 
 @pytest.fixture(scope="session")
-def live_worker_queue(django_db_setup, process_logs):
-    """A real Celery worker on the test Redis broker; send tasks to the yielded queue name."""
-    import uuid
+def mail_sink():
+    """A real SMTP server; workers started by the tests send their e-mail here."""
+    from tests.mail import start_sink
+    from tests.processes import free_port
+
+    port = free_port()
+    sink, controller = start_sink(port)
+    sink.url = f"smtp://127.0.0.1:{port}"
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture(scope="session")
+def live_worker_queue(django_db_setup, process_logs, mail_sink):
+    """A real Celery worker on the test Redis broker, consuming this run's default queue and
+    sending e-mail to `mail_sink`. Yields the queue name."""
+    from django.conf import settings
 
     from tests.processes import celery_worker
 
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    with celery_worker(process_logs, queue):
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    with celery_worker(process_logs, queue, EMAIL_URL=mail_sink.url):
         yield queue
+    _forget_queue(queue)
+
+
+def _forget_queue(queue: str) -> None:
+    from django_redis import get_redis_connection
+
+    get_redis_connection("default").delete(queue)
 
 
 @pytest.fixture

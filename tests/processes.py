@@ -38,6 +38,7 @@ def process_env(**extra: str) -> dict[str, str]:
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         ),
         REDIS_URL=settings.REDIS_URL,
+        CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -89,7 +90,7 @@ def daphne(log_dir: Path):
 
 
 @contextmanager
-def celery_worker(log_dir: Path, queue: str):
+def celery_worker(log_dir: Path, queue: str, **env: str):
     cmd = [
         str(BIN / "celery"),
         "-A",
@@ -103,10 +104,10 @@ def celery_worker(log_dir: Path, queue: str):
         "-Q",
         queue,
         "-n",
-        f"{queue}@%h",
+        f"{queue}-{free_port()}@%h",
     ]
-    log = log_dir / f"worker-{queue}.log"
-    with running(cmd, env=process_env(), log=log) as proc:
+    log = log_dir / f"worker-{queue}-{free_port()}.log"
+    with running(cmd, env=process_env(**env), log=log) as proc:
         wait_until(
             lambda: b"ready." in log.read_bytes(), timeout=60, what="celery worker", proc=proc
         )

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from portal.accounts.api.views import MeView
+from portal.announcements.api.views import AnnouncementViewSet
 from portal.api import auth
 from portal.centres.api.views import (
     CentreViewSet,
@@ -13,6 +14,7 @@ from portal.centres.api.views import (
     MemberViewSet,
 )
 from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
+from portal.homework.api.views import HomeworkViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -22,6 +24,8 @@ router.register("guardianships", GuardianshipViewSet, basename="guardianship")
 router.register("children", ChildViewSet, basename="child")
 router.register("classes", SchoolClassViewSet, basename="class")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("homework", HomeworkViewSet, basename="homework")
+router.register("announcements", AnnouncementViewSet, basename="announcement")
 
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),

@@ -36,7 +36,7 @@ class MembershipForm(CentreScopedForm):
 
     class Meta:
         model = Membership
-        fields = ["centre", "role", "external_id", "is_active"]
+        fields = ["centre", "role", "external_id", "is_active", "publishes_directly"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -44,7 +44,9 @@ class MembershipForm(CentreScopedForm):
             for name in ("email", "first_name", "last_name", "password"):
                 del self.fields[name]
         else:
-            del self.fields["is_active"]  # a new membership starts active
+            # A new membership starts active and untrusted; both are decided on its edit page.
+            del self.fields["is_active"]
+            del self.fields["publishes_directly"]
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()

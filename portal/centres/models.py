@@ -108,6 +108,12 @@ class Membership(models.Model):
     is_active = models.BooleanField(
         default=True, help_text="Inactive members keep their history but lose access."
     )
+    publishes_directly = models.BooleanField(
+        "may publish without review",
+        default=False,
+        help_text="For teachers: publish homework and announcements without a centre admin's "
+        "approval.",
+    )
     joined_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -152,8 +158,21 @@ class Guardianship(models.Model):
     student = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardians_of"
     )
+
+    class Notify(models.TextChoices):
+        IMMEDIATE = "immediate", "Immediately, by e-mail"
+        DIGEST = "digest", "In the weekly digest only"
+        OFF = "off", "Off"
+
     relationship = models.CharField(
         max_length=16, choices=Relationship.choices, default=Relationship.PARENT
+    )
+    notify = models.CharField(
+        "notifications",
+        max_length=16,
+        choices=Notify.choices,
+        default=Notify.IMMEDIATE,
+        help_text="How this parent/guardian hears about new homework and announcements.",
     )
 
     objects = GuardianshipQuerySet.as_manager()

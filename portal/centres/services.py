@@ -31,11 +31,23 @@ ADMIN_PERMISSIONS = [
     "centres.change_guardianship",
     "centres.delete_guardianship",
     "centres.view_guardianship",
+    *(
+        f"{app}.{action}_{model}"
+        for app, model in (("homework", "homework"), ("announcements", "announcement"))
+        for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+    ),
 ]
+# Teachers also hold "publish": the permission policy lets only trusted teachers
+# (Membership.publishes_directly) use it, for their own centre and classes.
 TEACHER_PERMISSIONS = [
     "wagtailadmin.access_admin",
     "classes.view_schoolclass",
     "classes.view_enrollment",
+    *(
+        f"{app}.{action}_{model}"
+        for app, model in (("homework", "homework"), ("announcements", "announcement"))
+        for action in ("add", "change", "delete", "view", "publish", "lock", "unlock")
+    ),
 ]
 ADMIN_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
 TEACHER_PAGE_PERMISSIONS = ["add_page", "change_page"]
@@ -189,9 +201,10 @@ def membership_update(
     role: str,
     external_id: str = "",
     is_active: bool = True,
+    publishes_directly: bool = False,
     by: User | None = None,
 ) -> Membership:
-    """Change a member's role, external id or active state at their centre."""
+    """Change a member's role, external id, active state or publishing trust at their centre."""
     ensure_manages(by=by, centre=membership.centre)
     if (
         Membership.objects.filter(user=membership.user, centre=membership.centre, role=role)
@@ -202,8 +215,9 @@ def membership_update(
     membership.role = role
     membership.external_id = external_id.strip()
     membership.is_active = is_active
+    membership.publishes_directly = publishes_directly and role == Role.TEACHER
     membership.full_clean(exclude=["user", "centre"])
-    membership.save(update_fields=["role", "external_id", "is_active"])
+    membership.save(update_fields=["role", "external_id", "is_active", "publishes_directly"])
     _sync_staff_groups(user=membership.user, centre=membership.centre)
     return membership
 

@@ -45,6 +45,7 @@ class MembershipEditView(ServiceSaveMixin, EditView):
             role=data["role"],
             external_id=data["external_id"],
             is_active=data["is_active"],
+            publishes_directly=data["publishes_directly"],
             by=self.request.user,
         )
 

@@ -53,6 +53,7 @@ class MembershipViewSet(CentreScopedModelViewSet):
         "role",
         "external_id",
         "is_active",
+        "publishes_directly",
         "password",
     ]
 

@@ -16,6 +16,7 @@ from portal.centres import services as centre_services
 from portal.centres.models import Centre, Guardianship, Role
 from portal.classes import services as class_services
 from portal.classes.models import Enrollment, SchoolClass
+from portal.homework.demo import seed_teaching
 
 DEMO_PASSWORD = "portal-demo"
 PLATFORM_ADMIN_EMAIL = "admin@example.com"
@@ -137,6 +138,7 @@ class DemoSeeder:
                     school_class=school_class, student=students[n]
                 ).exists():
                     class_services.enrollment_add(school_class=school_class, student=students[n])
+        seed_teaching(centre)
         return centre
 
     @transaction.atomic

@@ -81,6 +81,10 @@ LOCAL_APPS = [
     "portal.centres",
     "portal.classes",
     "portal.home",
+    "portal.publishing",
+    "portal.notifications",
+    "portal.homework",
+    "portal.announcements",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

@@ -1,5 +1,7 @@
 """Test settings: the machine's real PostgreSQL and Redis (see tests/conftest.py)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env, redis_roles
 
@@ -9,7 +11,15 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Redis database 1 and its own prefix: a test run never touches a running stack's cache,
 # sessions, Celery queue or channels (those use database 0).
 vars().update(redis_roles(env("REDIS_URL", default="redis://127.0.0.1:6379/1"), "portal-test"))
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In-process tests read mail from django.core.mail.outbox; worker processes started by the
+# tests get EMAIL_URL pointing at a real SMTP server (aiosmtpd) and send through it.
+if not env("EMAIL_URL", default=""):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Each test run has its own Celery queue; the workers it starts consume exactly that one.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default=f"portal-test-{os.getpid()}")
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -7,14 +7,18 @@ ones (for collection operations, "other" means a request body aimed at Hillcrest
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils import timezone
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from portal.accounts.models import User
+from portal.announcements.models import Announcement
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import Enrollment, SchoolClass
+from portal.homework.models import Homework
 
 ROLES = ("platform", "admin", "teacher", "other_teacher", "student", "guardian", "anonymous")
 CALLERS = {
@@ -61,6 +65,44 @@ def parent1_link(centre: Centre) -> Guardianship:
     return Guardianship.objects.get(
         centre=centre, guardian=demo(centre, "parent1"), student=demo(centre, "student1")
     )
+
+
+def live_homework(centre: Centre) -> Homework:
+    return Homework.objects.get(school_class=first_class(centre), title="Fractions practice")
+
+
+def homework_in_review(centre: Centre) -> Homework:
+    return Homework.objects.get(school_class=first_class(centre), title="Times tables quiz")
+
+
+def new_draft(centre: Centre) -> Homework:
+    """A fresh draft for the centre's first class (7M1 at Riverside), by its teacher."""
+    draft = Homework(
+        school_class=first_class(centre),
+        title="Matrix draft",
+        instructions="<p>Draft.</p>",
+        due_at=timezone.now() + dt.timedelta(days=7),
+        live=False,
+        created_by=demo(centre, "teacher1"),
+    )
+    draft.save()
+    draft.save_revision(user=draft.created_by)
+    return draft
+
+
+def homework_body(centre: Centre) -> dict:
+    return {
+        "school_class": first_class(centre).pk,
+        "title": "Matrix homework",
+        "instructions": "<p>Do it.</p>",
+        "set_on": "2026-11-30",
+        "due_at": "2026-12-04T09:00:00Z",
+        "late_policy": "accept",
+    }
+
+
+def welcome(centre: Centre) -> Announcement:
+    return Announcement.objects.get(centre=centre, title="Welcome back!")
 
 
 def class_body(centre: Centre) -> dict:
@@ -130,6 +172,13 @@ CLASS_WRITE = expect("200 200 403 404 403 403 401")
 CLASS_DELETE = expect("204 204 403 404 403 403 401")
 CLASS_ELSEWHERE_DELETE = expect("204 404 404 404 404 404 401")
 OPEN = expect("200 200 200 200 200 200 200")
+STAFF_CREATE = expect("201 201 201 400 403 403 401")
+STAFF_CREATE_ELSEWHERE = expect("201 400 400 400 403 403 401")
+DRAFT_EDIT = expect("200 200 200 404 404 404 401")
+DRAFT_DELETE = expect("204 204 204 404 404 404 401")
+REVIEW = expect("200 200 403 404 404 404 401")
+PUBLISH_DRAFT = expect("200 200 403 404 404 404 401")
+UNPUBLISH_LIVE = expect("200 200 403 404 403 403 401")
 
 MATRIX: dict[str, Entry] = {
     # Signing in and out works for anyone holding the right credentials or token.
@@ -195,4 +244,26 @@ MATRIX: dict[str, Entry] = {
         own=ADMINS_ONLY, other=OTHER_CENTRE_FOR_ADMINS, target=parent1_link
     ),
     "guardianships_destroy": Entry(own=DELETE, other=DELETE_ELSEWHERE, target=parent1_link),
+    # Homework: readers see live work of their (children's) classes; authors their drafts.
+    "homework_list": Entry(own=EVERYONE_SIGNED_IN),
+    "homework_retrieve": Entry(own=CLASS_READ, other=ONLY_PLATFORM, target=live_homework),
+    "homework_create": Entry(own=STAFF_CREATE, other=STAFF_CREATE_ELSEWHERE, body=homework_body),
+    "homework_partial_update": Entry(
+        own=DRAFT_EDIT, other=ONLY_PLATFORM, target=new_draft, body=lambda c: {"title": "New"}
+    ),
+    "homework_destroy": Entry(own=DRAFT_DELETE, other=CLASS_ELSEWHERE_DELETE, target=new_draft),
+    "homework_submit_create": Entry(own=DRAFT_EDIT, other=ONLY_PLATFORM, target=new_draft),
+    "homework_approve_create": Entry(own=REVIEW, other=ONLY_PLATFORM, target=homework_in_review),
+    "homework_request_changes_create": Entry(
+        own=REVIEW,
+        other=ONLY_PLATFORM,
+        target=homework_in_review,
+        body=lambda c: {"comment": "Please add page numbers."},
+    ),
+    "homework_publish_create": Entry(own=PUBLISH_DRAFT, other=ONLY_PLATFORM, target=new_draft),
+    "homework_unpublish_create": Entry(
+        own=UNPUBLISH_LIVE, other=ONLY_PLATFORM, target=live_homework
+    ),
+    "announcements_list": Entry(own=EVERYONE_SIGNED_IN),
+    "announcements_retrieve": Entry(own=EVERYONE_SIGNED_IN, other=ONLY_PLATFORM, target=welcome),
 }

@@ -55,7 +55,7 @@ def test_access(operation_id, method, path, role, scope, api_for):
     response = api_for(CALLERS[role]).generic(
         method,
         path,
-        data=None if body is None else json.dumps(body),
+        data="" if body is None else json.dumps(body),
         content_type="application/json",
     )
     assert response.status_code == expected, (

@@ -46,6 +46,7 @@ class MemberSerializer(StrictModelSerializer):
             "role",
             "external_id",
             "is_active",
+            "publishes_directly",
             "person",
             "email",
             "first_name",

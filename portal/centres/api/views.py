@@ -75,6 +75,7 @@ class MemberViewSet(
             role=data.get("role", member.role),
             external_id=data.get("external_id", member.external_id),
             is_active=data.get("is_active", member.is_active),
+            publishes_directly=data.get("publishes_directly", member.publishes_directly),
             by=self.request.user,
         )
 

@@ -1,0 +1,1 @@
+"""Centre-wide and class announcements."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AnnouncementsConfig(AppConfig):
+    name = "portal.announcements"
+    verbose_name = "Announcements"

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from portal.api.serializers import StrictModelSerializer
+from portal.homework.forms import classes_user_sets_homework_for
+from portal.homework.models import Homework, HomeworkAttachment
+from portal.publishing.models import review_status
+
+
+def _annotated(homework: Homework) -> Homework:
+    """Lists come annotated; a single object just created or changed is looked up again."""
+    if hasattr(homework, "in_review"):
+        return homework
+    return Homework.objects.with_review_state().get(pk=homework.pk)
+
+
+class AttachmentSerializer(StrictModelSerializer):
+    title = serializers.CharField(source="document.title", read_only=True)
+    file_extension = serializers.CharField(source="document.file_extension", read_only=True)
+
+    class Meta:
+        model = HomeworkAttachment
+        fields = ["id", "title", "file_extension"]
+        read_only_fields = fields
+
+
+class HomeworkSerializer(StrictModelSerializer):
+    class_code = serializers.CharField(source="school_class.code", read_only=True)
+    centre = serializers.IntegerField(source="school_class.centre_id", read_only=True)
+    status = serializers.SerializerMethodField()
+    in_review = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Homework
+        fields = [
+            "id",
+            "centre",
+            "school_class",
+            "class_code",
+            "title",
+            "instructions",
+            "set_on",
+            "due_at",
+            "max_points",
+            "late_policy",
+            "live",
+            "status",
+            "in_review",
+            "has_unpublished_changes",
+            "attachments",
+        ]
+        read_only_fields = ["id", "live", "has_unpublished_changes"]
+
+    def get_status(self, homework) -> str:
+        return review_status(_annotated(homework))
+
+    def get_in_review(self, homework) -> bool:
+        return _annotated(homework).in_review
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            self.fields["school_class"].queryset = classes_user_sets_homework_for(request.user)

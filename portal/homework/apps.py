@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HomeworkConfig(AppConfig):
+    name = "portal.homework"
+    verbose_name = "Homework"

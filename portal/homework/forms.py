@@ -1,0 +1,43 @@
+"""The homework form: classes the author may set work for; due time in the centre's zone."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.centres.scoping import Role, centre_ids_where
+from portal.classes.models import SchoolClass
+from portal.publishing.forms import CentreContentForm
+
+
+def classes_user_sets_homework_for(user):
+    if user.is_superuser:
+        return SchoolClass.objects.all()
+    return SchoolClass.objects.filter(
+        Q(centre__in=centre_ids_where(user, Role.ADMIN))
+        | Q(teachers=user, centre__in=centre_ids_where(user, Role.TEACHER))
+    ).distinct()
+
+
+class HomeworkForm(CentreContentForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["school_class"]
+        field.queryset = classes_user_sets_homework_for(self.for_user).select_related("centre")
+        field.label_from_instance = lambda c: f"{c.name} ({c.code}) — {c.centre.name}"
+        due = self.fields["due_at"]
+        due.help_text = "In the centre's own time zone."
+        if self.instance.pk and self.instance.due_at:
+            # Show the wall-clock time at the centre, whatever the editor's own time zone.
+            due_local = timezone.localtime(self.instance.due_at, self.instance.zone)
+            self.initial["due_at"] = due_local.replace(tzinfo=None)
+            due.help_text = f"In the centre's time zone, {self.instance.zone.key}."
+
+    def clean(self):
+        cleaned = super().clean()
+        school_class, due_at = cleaned.get("school_class"), cleaned.get("due_at")
+        if school_class and due_at:
+            # The form read the time in the editor's zone; it was meant in the centre's.
+            wall_clock = timezone.make_naive(due_at)
+            cleaned["due_at"] = timezone.make_aware(wall_clock, school_class.centre.zone)
+        return cleaned

@@ -1,0 +1,171 @@
+"""Homework set for a class: authored and reviewed in the admin, done by students."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+
+from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where
+from portal.publishing.models import CentreContent, annotate_review_state
+
+MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
+ATTACHMENT_EXTENSIONS = (
+    "pdf",
+    "doc",
+    "docx",
+    "odt",
+    "rtf",
+    "txt",
+    "xls",
+    "xlsx",
+    "ods",
+    "csv",
+    "ppt",
+    "pptx",
+    "odp",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "svg",
+    "mp3",
+    "mp4",
+    "zip",
+)
+
+
+class LatePolicy(models.TextChoices):
+    ACCEPT = "accept", "Accept late work"
+    FLAG = "flag", "Accept late work, marked late"
+    REFUSE = "refuse", "Do not accept late work"
+
+
+class HomeworkQuerySet(CentreScopedQuerySet):
+    centre_path = "school_class__centre"
+
+    def member_filter(self, user) -> Q:
+        # Staff see drafts of the classes they run; students and guardians see live work only.
+        attends = Q(school_class__enrollments__student=user)
+        childs = Q(
+            school_class__enrollments__student__guardians_of__guardian=user,
+            school_class__enrollments__student__guardians_of__centre=models.F(
+                "school_class__centre"
+            ),
+        )
+        return (
+            super().member_filter(user)
+            | Q(school_class__teachers=user)
+            | (Q(live=True) & (attends | childs))
+        )
+
+    def editable_by(self, user):
+        """Homework this user may change: their admin centres', or their taught classes'."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(school_class__centre__in=centre_ids_where(user, Role.ADMIN))
+            | Q(
+                school_class__teachers=user,
+                school_class__centre__in=centre_ids_where(user, Role.TEACHER),
+            )
+        ).distinct()
+
+    def with_review_state(self):
+        """Annotate `in_review` and `scheduled` in the same query, for lists."""
+        return annotate_review_state(self)
+
+
+class Homework(CentreContent):
+    """Work set for one class, due at a moment in the centre's time zone."""
+
+    school_class = models.ForeignKey(
+        "classes.SchoolClass",
+        on_delete=models.CASCADE,
+        related_name="homework",
+        verbose_name="class",
+    )
+    instructions = RichTextField(features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
+    set_on = models.DateField("set on", default=timezone.localdate)
+    due_at = models.DateTimeField("due")
+    max_points = models.PositiveIntegerField(
+        "maximum points", null=True, blank=True, help_text="Leave empty for ungraded work."
+    )
+    late_policy = models.CharField(
+        max_length=16, choices=LatePolicy.choices, default=LatePolicy.FLAG
+    )
+
+    objects = HomeworkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "homework"
+        ordering = ["-due_at"]
+        indexes = [models.Index(fields=["school_class", "due_at"])]
+
+    @property
+    def centre(self):
+        return self.school_class.centre
+
+    def centre_id_for_publishing(self) -> int | None:
+        return self.school_class.centre_id if self.school_class_id else None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return self.school_class.centre.zone
+
+    @property
+    def due_local(self):
+        return timezone.localtime(self.due_at, self.zone)
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.school_class_id and self.due_at and self.set_on):
+            return
+        if timezone.localtime(self.due_at, self.zone).date() < self.set_on:
+            raise ValidationError({"due_at": "The due date is before the date it is set."})
+
+    def get_preview_template(self, request, mode_name):
+        return "homework/homework_detail.html"
+
+    def get_preview_context(self, request, mode_name):
+        return {**super().get_preview_context(request, mode_name), "homework": self}
+
+    def get_member_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("homework:detail", args=[self.pk])
+
+
+class HomeworkAttachment(Orderable):
+    """A document (worksheet, reading) handed out with the homework."""
+
+    homework = ParentalKey(Homework, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+
+    def clean(self) -> None:
+        document = self.document if self.document_id else None
+        if document is None:
+            return
+        extension = document.file_extension.lower()
+        if extension not in ATTACHMENT_EXTENSIONS:
+            raise ValidationError(
+                {"document": f"Files of type .{extension} cannot be attached to homework."}
+            )
+        size = document.get_file_size() or 0
+        if size > MAX_ATTACHMENT_BYTES:
+            raise ValidationError(
+                {
+                    "document": f"{document.title} is {filesizeformat(size)}; attachments may "
+                    f"be up to {filesizeformat(MAX_ATTACHMENT_BYTES)}."
+                }
+            )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from portal.homework import views
+
+app_name = "homework"
+urlpatterns = [path("<int:pk>/", views.homework_detail, name="detail")]

@@ -1,0 +1,1 @@
+"""E-mail and in-app notices: who hears about what, exactly once."""

@@ -1,0 +1,146 @@
+"""Who hears about an item going live, and sending each of them exactly one e-mail."""
+
+from __future__ import annotations
+
+import contextvars
+from contextlib import contextmanager
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.classes.models import Enrollment
+from portal.notifications.models import NotificationLog
+
+_suppressed = contextvars.ContextVar("notifications_suppressed", default=False)
+
+
+@contextmanager
+def notifications_suppressed():
+    """Publish without telling anyone (demo data, imports of history)."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def notifications_are_suppressed() -> bool:
+    return _suppressed.get()
+
+
+def _students_of(item) -> set[int]:
+    """Active students the item is for: a homework's class, or an announcement's audience."""
+    centre_id = item.centre_id_for_publishing()
+    active = Membership.objects.filter(centre_id=centre_id, role=Role.STUDENT, is_active=True)
+    if hasattr(item, "school_class_id"):
+        class_ids = [item.school_class_id]
+    else:
+        class_ids = list(item.classes.values_list("pk", flat=True))
+    if not class_ids:  # a centre-wide announcement
+        return set(active.values_list("user_id", flat=True))
+    enrolled = Enrollment.objects.current().filter(school_class_id__in=class_ids)
+    return set(
+        enrolled.filter(student_id__in=active.values("user_id")).values_list(
+            "student_id", flat=True
+        )
+    )
+
+
+def go_live_recipients(item) -> list[User]:
+    """Students the item is for, and their guardians who asked to hear immediately."""
+    centre_id = item.centre_id_for_publishing()
+    students = _students_of(item)
+    guardians = Guardianship.objects.filter(
+        centre_id=centre_id,
+        student_id__in=students,
+        notify=Guardianship.Notify.IMMEDIATE,
+        guardian__memberships__centre_id=centre_id,
+        guardian__memberships__role=Role.GUARDIAN,
+        guardian__memberships__is_active=True,
+    ).values_list("guardian_id", flat=True)
+    return list(User.objects.filter(pk__in=students | set(guardians), is_active=True))
+
+
+def _message(item, centre: Centre, recipient: User) -> EmailMultiAlternatives:
+    kind = item._meta.verbose_name
+    link = settings.PORTAL_BASE_URL.rstrip("/") + item.get_member_url()
+    context = {"item": item, "kind": kind, "centre": centre, "recipient": recipient, "link": link}
+    subject = render_to_string("notifications/go_live_subject.txt", context).strip()
+    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("notifications/go_live.txt", context),
+        from_email=formataddr((centre.name, from_address)),
+        to=[recipient.email],
+        reply_to=[centre.contact_email],
+    )
+    message.attach_alternative(render_to_string("notifications/go_live.html", context), "text/html")
+    return message
+
+
+def notice_message_id(log: NotificationLog) -> str:
+    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    domain = from_address.rpartition("@")[2] or "school-portal.local"
+    return f"<notice-{log.pk}-{log.generation}@{domain}>"
+
+
+def notify_go_live(*, item, generation: int) -> int:
+    """E-mail everyone who should hear about `item`; returns how many were sent now.
+
+    Safe to run any number of times, in parallel too: each recipient's row is claimed in bulk,
+    then locked while its e-mail is sent and marked sent in the same transaction. A worker that
+    dies mid-send leaves the row pending for the retry; a second worker skips locked rows.
+    """
+    recipients = go_live_recipients(item)
+    content_type = ContentType.objects.get_for_model(item)
+    centre_id = item.centre_id_for_publishing()
+    centre = Centre.objects.get(pk=centre_id)
+    NotificationLog.objects.bulk_create(
+        [
+            NotificationLog(
+                centre_id=centre_id,
+                recipient=recipient,
+                content_type=content_type,
+                object_id=item.pk,
+                generation=generation,
+            )
+            for recipient in recipients
+        ],
+        ignore_conflicts=True,
+    )
+    pending = NotificationLog.objects.filter(
+        content_type=content_type,
+        object_id=item.pk,
+        generation=generation,
+        status=NotificationLog.Status.PENDING,
+    ).values_list("pk", flat=True)
+    sent = 0
+    with get_connection() as connection:
+        for log_id in pending:
+            with transaction.atomic():
+                log = (
+                    NotificationLog.objects.select_for_update(skip_locked=True)
+                    .select_related("recipient")
+                    .filter(pk=log_id, status=NotificationLog.Status.PENDING)
+                    .first()
+                )
+                if log is None:  # sent meanwhile, or being sent by another worker
+                    continue
+                message = _message(item, centre, log.recipient)
+                # One Message-ID per notice: if a crash between the server's "250" and our
+                # commit makes us send again, mailboxes see the same message, not a second.
+                message.extra_headers["Message-ID"] = notice_message_id(log)
+                message.connection = connection
+                message.send()
+                log.status = NotificationLog.Status.SENT
+                log.sent_at = timezone.now()
+                log.save(update_fields=["status", "sent_at"])
+                sent += 1
+    return sent

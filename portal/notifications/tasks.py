@@ -1,0 +1,27 @@
+"""Celery tasks for notices; thin wrappers over portal.notifications.services."""
+
+from __future__ import annotations
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.contrib.contenttypes.models import ContentType
+
+from portal.notifications import services
+
+
+@shared_task(
+    name="notifications.send_go_live_notices",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def send_go_live_notices(content_type_id: int, object_id: int, generation: int) -> int:
+    """E-mail an item's audience that it is live; idempotent (one e-mail per person)."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    item = model.objects.filter(pk=object_id, live=True).first()
+    if item is None:  # withdrawn or deleted before we got to it: tell no one
+        return 0
+    return services.notify_go_live(item=item, generation=generation)

@@ -1,0 +1,1 @@
+"""Review workflow and publishing rights shared by homework and announcements."""
