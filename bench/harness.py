@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -48,3 +49,23 @@ def print_table(rows: list[Row]) -> None:
 
 def write_results(rows: list[Row]) -> None:
     RESULTS.write_text(json.dumps([row.as_result() for row in rows], indent=2) + "\n")
+
+
+def with_database(name: str, work: Callable[[], list[Row]]) -> list[Row]:
+    """Run `work` in a fresh PostgreSQL database `name` holding the demo data; drop it after."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = name
+    settings.DATABASES["default"]["ATOMIC_REQUESTS"] = False
+    from django.test.utils import setup_databases, teardown_databases
+
+    from portal.core.demo import seed_demo
+
+    old_names = setup_databases(verbosity=0, interactive=False)
+    try:
+        seed_demo()
+        return work()
+    finally:
+        teardown_databases(old_names, verbosity=0)

@@ -39,3 +39,9 @@ class NewestFirstCursorPagination(StrictPageSizeMixin, CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-pk"
+
+    @classmethod
+    def ordered_by(cls, *ordering: str, page_size: int | None = None) -> type:
+        """The same pagination over another (unique) ordering."""
+        attributes = {"ordering": ordering, "page_size": page_size or cls.page_size}
+        return type(f"CursorPaginationBy{'_'.join(ordering)}", (cls,), attributes)

@@ -15,6 +15,7 @@ from portal.centres.api.views import (
 )
 from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
 from portal.homework.api.views import HomeworkViewSet
+from portal.rosters.api.views import RosterImportViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -26,6 +27,7 @@ router.register("classes", SchoolClassViewSet, basename="class")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("homework", HomeworkViewSet, basename="homework")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
+router.register("roster-imports", RosterImportViewSet, basename="roster-import")
 
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),

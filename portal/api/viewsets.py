@@ -61,11 +61,12 @@ class CentreScopedViewSet(viewsets.GenericViewSet):
     permission_classes = [permissions.IsAuthenticated, ManagesObjectForWrites]
 
     def base_queryset(self):
-        """Override to add select_related/prefetch_related/annotations."""
+        """Override to add select_related/prefetch_related/annotations (keep the model's own
+        queryset class: `get_queryset` calls `.visible_to()` on it)."""
         return self.model.objects.all()
 
     def get_queryset(self):
-        return self.base_queryset() & self.model.objects.visible_to(self.request.user)
+        return self.base_queryset().visible_to(self.request.user)
 
 
 def summaries(**actions: str):

@@ -52,6 +52,17 @@ def centre_ids_where(user: User, *roles: str) -> list[int]:
     )
 
 
+def centres_subquery(user: User, *roles: str):
+    """The same centres as `centre_ids_where`, as a subquery the database resolves inside the
+    query that uses it: visible_to costs one round trip, not two."""
+    from portal.centres.models import Membership
+
+    held = Membership.objects.filter(user=user, is_active=True)
+    if roles:
+        held = held.filter(role__in=roles)
+    return held.values("centre_id")
+
+
 def is_platform_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 
@@ -61,6 +72,10 @@ class CentreScopedQuerySet(models.QuerySet):
 
     #: Lookup path from this model to its Centre, e.g. "centre" or "school_class__centre".
     centre_path: str = "centre"
+    #: True when `member_filter` crosses only single-valued relations (or uses `__in`
+    #: subqueries), so it can filter directly; otherwise rows could repeat and it is applied
+    #: as a semi-join.
+    member_filter_is_single_valued: bool = False
 
     def in_centres(self, centre_ids: Iterable[int]) -> Self:
         return self.filter(**{f"{self.centre_path}__in": list(centre_ids)})
@@ -71,6 +86,8 @@ class CentreScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        if self.member_filter_is_single_valued:
+            return self.filter(self.member_filter(user))
         # A semi-join rather than .distinct(): member filters may cross many-to-many relations,
         # and DISTINCT would fight with ordering and annotations added later.
         visible = self.model._base_manager.filter(self.member_filter(user)).values("pk")
@@ -82,11 +99,11 @@ class CentreScopedQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.in_centres(centre_ids_where(user, Role.ADMIN))
+        return self.filter(**{f"{self.centre_path}__in": centres_subquery(user, Role.ADMIN)})
 
     def member_filter(self, user: User) -> models.Q:
         """What a non-platform user sees; by default, their admin centres' rows."""
-        return models.Q(**{f"{self.centre_path}__in": centre_ids_where(user, Role.ADMIN)})
+        return models.Q(**{f"{self.centre_path}__in": centres_subquery(user, Role.ADMIN)})
 
     def is_visible_to(self, user: User | None, pk) -> bool:
         return self.visible_to(user).filter(pk=pk).exists()

@@ -13,16 +13,12 @@ from portal.centres.scoping import CentreScopedQuerySet
 
 
 class SchoolClassQuerySet(CentreScopedQuerySet):
+    member_filter_is_single_valued = True
+
     def member_filter(self, user) -> Q:
-        return (
-            super().member_filter(user)
-            | Q(teachers=user)
-            | Q(enrollments__student=user)
-            | Q(
-                enrollments__student__guardians_of__guardian=user,
-                enrollments__student__guardians_of__centre=models.F("centre"),
-            )
-        )
+        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
+        attended = Enrollment.objects.attended_by(user).values("school_class_id")
+        return super().member_filter(user) | Q(pk__in=taught) | Q(pk__in=attended)
 
     def taught_by(self, user):
         return self.filter(teachers=user)
@@ -81,10 +77,21 @@ class EnrollmentQuerySet(CentreScopedQuerySet):
     centre_path = "school_class__centre"
 
     def member_filter(self, user) -> Q:
+        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
         return (
             super().member_filter(user)
-            | Q(school_class__teachers=user)
-            | Q(student=user)
+            | Q(school_class__in=taught)
+            | Q(pk__in=self.model.objects.attended_by(user).values("pk"))
+        )
+
+    def attended_by(self, user):
+        """Enrollments of the user, and of the children they are guardian of at that centre:
+        the places whose classes a student or parent follows."""
+        from portal.centres.models import Guardianship
+
+        children = Guardianship.objects.filter(guardian=user).values("student")
+        return self.filter(Q(student=user) | Q(student__in=children)).filter(
+            Q(student=user)
             | Q(
                 student__guardians_of__guardian=user,
                 student__guardians_of__centre=models.F("school_class__centre"),

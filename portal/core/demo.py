@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from portal.accounts.models import User
@@ -17,6 +18,9 @@ from portal.centres.models import Centre, Guardianship, Role
 from portal.classes import services as class_services
 from portal.classes.models import Enrollment, SchoolClass
 from portal.homework.demo import seed_teaching
+from portal.rosters import services as roster_services
+from portal.rosters.exports import roster_export
+from portal.rosters.models import RosterImport
 
 DEMO_PASSWORD = "portal-demo"
 PLATFORM_ADMIN_EMAIL = "admin@example.com"
@@ -138,8 +142,22 @@ class DemoSeeder:
                     school_class=school_class, student=students[n]
                 ).exists():
                     class_services.enrollment_add(school_class=school_class, student=students[n])
+        self.roster_import(centre)
         seed_teaching(centre)
         return centre
+
+    def roster_import(self, centre: Centre) -> None:
+        """One completed import per centre: its own class list, exported and imported back."""
+        if RosterImport.objects.filter(centre=centre).exists():
+            return
+        class_list = roster_export(centre=centre, kind=RosterImport.Kind.CLASSES).export("csv")
+        checked = roster_services.roster_import_upload(
+            centre=centre,
+            kind=RosterImport.Kind.CLASSES,
+            upload=SimpleUploadedFile("classes.csv", class_list.encode(), "text/csv"),
+            by=None,
+        )
+        roster_services.roster_import_confirm(roster_import=checked, by=None)
 
     @transaction.atomic
     def run(self) -> list[Centre]:

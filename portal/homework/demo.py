@@ -73,6 +73,16 @@ def seed_teaching(centre: Centre) -> None:
         welcome.save()
         welcome.save_revision(user=admin).publish(user=admin)
 
+        open_evening = Announcement(
+            centre=centre,
+            title="Open evening",
+            created_by=admin,
+            body="<p>Families are welcome to visit classrooms on Thursday from 6pm.</p>",
+            go_live_at=_at(centre, 1, 7),
+        )
+        open_evening.save()
+        open_evening.save_revision(user=admin).publish(user=admin)
+
         trip = Announcement(
             centre=centre,
             title="Science trip forms",

@@ -51,20 +51,20 @@ class LatePolicy(models.TextChoices):
 
 class HomeworkQuerySet(CentreScopedQuerySet):
     centre_path = "school_class__centre"
+    member_filter_is_single_valued = True
 
     def member_filter(self, user) -> Q:
         # Staff see drafts of the classes they run; students and guardians see live work only.
-        attends = Q(school_class__enrollments__student=user)
-        childs = Q(
-            school_class__enrollments__student__guardians_of__guardian=user,
-            school_class__enrollments__student__guardians_of__centre=models.F(
-                "school_class__centre"
-            ),
-        )
+        # Each branch is its own small subquery of class ids: OR-ing joins through
+        # enrollments and guardianships would multiply rows instead.
+        from portal.classes.models import Enrollment, SchoolClass
+
+        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
+        attended = Enrollment.objects.attended_by(user).values("school_class_id")
         return (
             super().member_filter(user)
-            | Q(school_class__teachers=user)
-            | (Q(live=True) & (attends | childs))
+            | Q(school_class__in=taught)
+            | (Q(live=True) & Q(school_class__in=attended))
         )
 
     def editable_by(self, user):

@@ -85,6 +85,7 @@ LOCAL_APPS = [
     "portal.notifications",
     "portal.homework",
     "portal.announcements",
+    "portal.rosters",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -146,6 +147,16 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# PRIVATE FILES: uploads (rosters, submissions) live outside MEDIA_ROOT, so no public URL
+# reaches them; they are handed out only after a permission check: "django" streams them from
+# this process (embedded mode); "nginx" answers with X-Accel-Redirect to an internal location
+# (production), one per storage root.
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "var" / "private")
+PRIVATE_FILES_SERVER = env("PRIVATE_FILES_SERVER", default="django")
+PRIVATE_FILES_ACCEL_LOCATIONS = {
+    "private": env("PRIVATE_FILES_ACCEL_PRIVATE", default="/_protected/private/"),
+    "media": env("PRIVATE_FILES_ACCEL_MEDIA", default="/_protected/media/"),
+}
 
 
 # REDIS: cache, sessions, Celery broker and channel layer (the seed's four roles)

@@ -24,6 +24,7 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 # Background jobs really run: a Celery worker and beat share a broker made of folders.
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 MEDIA_ROOT = VAR_DIR / "media"
+PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 CELERY_BROKER_URL = "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "data_folder_in": str(CELERY_QUEUE_DIR / "queue"),

@@ -25,6 +25,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Uploads made by tests (and by the processes they start) stay out of the repository.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/school-portal-test/media")
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default="/tmp/school-portal-test/private")
 # Static files come from the app folders through WhiteNoise's finders; nothing is collected.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

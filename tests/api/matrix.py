@@ -101,6 +101,36 @@ def homework_body(centre: Centre) -> dict:
     }
 
 
+def class_list_upload(centre: Centre):
+    """The centre's own class list, exported: importing it changes nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.rosters.exports import roster_export
+    from portal.rosters.models import RosterImport
+
+    content = roster_export(centre=centre, kind=RosterImport.Kind.CLASSES).export("csv")
+    return SimpleUploadedFile("classes.csv", content.encode(), "text/csv")
+
+
+def roster_body(centre: Centre) -> dict:
+    return {"centre": centre.pk, "kind": "classes", "file": class_list_upload(centre)}
+
+
+def done_import(centre: Centre):
+    from portal.rosters.models import RosterImport
+
+    return RosterImport.objects.filter(centre=centre).order_by("pk").first()
+
+
+def ready_import(centre: Centre):
+    from portal.rosters import services
+    from portal.rosters.models import RosterImport
+
+    return services.roster_import_upload(
+        centre=centre, kind=RosterImport.Kind.CLASSES, upload=class_list_upload(centre), by=None
+    )
+
+
 def welcome(centre: Centre) -> Announcement:
     return Announcement.objects.get(centre=centre, title="Welcome back!")
 
@@ -157,6 +187,7 @@ class Entry:
     other: dict[str, int] | None = None
     target: Callable[[Centre], object] | None = None  # fills {id}
     body: Callable[[Centre], dict] | None = None
+    multipart: bool = False  # send the body as a file upload form
 
 
 EVERYONE_SIGNED_IN = expect("200 200 200 200 200 200 401")
@@ -263,6 +294,17 @@ MATRIX: dict[str, Entry] = {
     "homework_publish_create": Entry(own=PUBLISH_DRAFT, other=ONLY_PLATFORM, target=new_draft),
     "homework_unpublish_create": Entry(
         own=UNPUBLISH_LIVE, other=ONLY_PLATFORM, target=live_homework
+    ),
+    "roster_imports_list": Entry(own=ADMINS_ONLY),
+    "roster_imports_create": Entry(
+        own=CREATE, other=CREATE_ELSEWHERE, body=roster_body, multipart=True
+    ),
+    "roster_imports_retrieve": Entry(
+        own=ADMINS_ONLY, other=OTHER_CENTRE_FOR_ADMINS, target=done_import
+    ),
+    "roster_imports_destroy": Entry(own=DELETE, other=DELETE_ELSEWHERE, target=done_import),
+    "roster_imports_confirm_create": Entry(
+        own=ADMINS_ONLY, other=OTHER_CENTRE_FOR_ADMINS, target=ready_import
     ),
     "announcements_list": Entry(own=EVERYONE_SIGNED_IN),
     "announcements_retrieve": Entry(own=EVERYONE_SIGNED_IN, other=ONLY_PLATFORM, target=welcome),

@@ -90,3 +90,12 @@ def test_unknown_api_urls_answer_in_the_error_shape(api_for):
     response = api_for(ADMIN).get("/api/v1/classes/1.5/")
     assert response["Content-Type"] == "application/json"
     assert error_of(response, 404)["code"] == "not_found"
+
+
+def test_cors_allows_only_origins_from_the_environment(api_for, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://app.riverside.example"]
+    client = api_for(ADMIN)
+    allowed = client.get("/api/v1/me/", HTTP_ORIGIN="https://app.riverside.example")
+    assert allowed["Access-Control-Allow-Origin"] == "https://app.riverside.example"
+    refused = client.get("/api/v1/me/", HTTP_ORIGIN="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in refused

@@ -52,12 +52,16 @@ def test_access(operation_id, method, path, role, scope, api_for):
         path = path.replace("{id}", str(entry.target(centre).pk))
     assert "{" not in path, f"no target for {path}"
     body = entry.body(centre) if entry.body else None
-    response = api_for(CALLERS[role]).generic(
-        method,
-        path,
-        data="" if body is None else json.dumps(body),
-        content_type="application/json",
-    )
+    client = api_for(CALLERS[role])
+    if entry.multipart:
+        response = client.post(path, body, format="multipart")
+    else:
+        response = client.generic(
+            method,
+            path,
+            data="" if body is None else json.dumps(body),
+            content_type="application/json",
+        )
     assert response.status_code == expected, (
         f"{method} {path} as {role}: {response.status_code} {getattr(response, 'data', '')}"
     )

@@ -187,3 +187,53 @@ def test_unpublished_homework_disappears_for_students(client_for, riverside, per
         client_for(student.email).get(reverse("homework:detail", args=[homework.pk])).status_code
         == 404
     )
+
+
+class TestAttachments:
+    """Attachments are documents of the centre; odd types and huge files are refused."""
+
+    @pytest.fixture
+    def document(self, riverside, tmp_path):
+        from django.core.files.base import ContentFile
+        from wagtail.documents.models import Document
+
+        def make(name: str, size: int = 10):
+            doc = Document(title=name, collection=riverside.collection)
+            doc.file.save(name, ContentFile(b"x" * size), save=False)
+            doc.save()
+            return doc
+
+        return make
+
+    def post_with(self, client, maths, document):
+        data = homework_form(maths, title="With attachment")
+        data.update(
+            {
+                "attachments-TOTAL_FORMS": "1",
+                "attachments-0-document": str(document.pk),
+                "attachments-0-ORDER": "1",
+                "attachments-0-id": "",
+                "attachments-0-DELETE": "",
+            }
+        )
+        return client.post(url("add"), data)
+
+    def test_a_worksheet_is_attached(self, client_for, maths, document):
+        response = self.post_with(client_for(TEACHER), maths, document("worksheet.pdf"))
+        assert response.status_code == 302
+        assert latest("With attachment").attachments.get().document.title == "worksheet.pdf"
+
+    def test_a_forbidden_type_is_refused(self, client_for, maths, document):
+        response = self.post_with(client_for(TEACHER), maths, document("run-me.exe"))
+        assert response.status_code == 200
+        assert "cannot be attached" in response.content.decode()
+        assert not Homework.objects.filter(title="With attachment").exists()
+
+    def test_a_file_over_100_mb_is_refused(self, client_for, maths, document, monkeypatch):
+        from portal.homework import models
+
+        monkeypatch.setattr(models, "MAX_ATTACHMENT_BYTES", 1024)  # same rule, smaller file
+        response = self.post_with(client_for(TEACHER), maths, document("big.pdf", size=2048))
+        assert response.status_code == 200
+        assert "attachments may be up to" in response.content.decode()
+        assert not Homework.objects.filter(title="With attachment").exists()

@@ -54,7 +54,7 @@ class MemberViewSet(
 
     def get_queryset(self):
         # Members are an admin's list: people of the centres the caller administers.
-        return self.base_queryset() & Membership.objects.managed_by(self.request.user)
+        return self.base_queryset().managed_by(self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -105,7 +105,7 @@ class GuardianshipViewSet(
         return Guardianship.objects.select_related("guardian", "student")
 
     def get_queryset(self):
-        return self.base_queryset() & Guardianship.objects.managed_by(self.request.user)
+        return self.base_queryset().managed_by(self.request.user)
 
     def perform_create(self, serializer):
         data = serializer.validated_data

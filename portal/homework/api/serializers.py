@@ -9,10 +9,53 @@ from portal.publishing.models import review_status
 
 
 def _annotated(homework: Homework) -> Homework:
-    """Lists come annotated; a single object just created or changed is looked up again."""
+    """Querysets come annotated; a single object just created or changed is looked up again."""
     if hasattr(homework, "in_review"):
         return homework
     return Homework.objects.with_review_state().get(pk=homework.pk)
+
+
+class HomeworkSummarySerializer(StrictModelSerializer):
+    """A row of the homework list: what a dashboard or app list shows, without attachments."""
+
+    class_code = serializers.CharField(source="school_class.code", read_only=True)
+    centre = serializers.IntegerField(source="school_class.centre_id", read_only=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Homework
+        fields = [
+            "id",
+            "centre",
+            "school_class",
+            "class_code",
+            "title",
+            "instructions",
+            "set_on",
+            "due_at",
+            "max_points",
+            "late_policy",
+            "live",
+            "status",
+        ]
+        read_only_fields = fields
+        # For the list's values() fast path: fields read as they are, and those read along a
+        # relation (see HomeworkViewSet.list).
+        value_fields = [
+            "id",
+            "school_class",
+            "title",
+            "instructions",
+            "set_on",
+            "due_at",
+            "max_points",
+            "late_policy",
+            "live",
+        ]
+        value_paths = {"centre": "school_class__centre_id", "class_code": "school_class__code"}
+
+    def get_status(self, homework) -> str:
+        return review_status(homework) if hasattr(homework, "in_review") else "live"
 
 
 class AttachmentSerializer(StrictModelSerializer):
@@ -62,5 +105,5 @@ class HomeworkSerializer(StrictModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
+        if request is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             self.fields["school_class"].queryset = classes_user_sets_homework_for(request.user)

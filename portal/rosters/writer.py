@@ -1,0 +1,562 @@
+"""Writes roster records to the database in bulk: a few queries per chunk of rows, none per row.
+
+The writer runs inside one transaction (see services): it writes as it goes so later rows see
+earlier ones (a guardian created on row 2 is the same guardian on row 9000), and the service
+rolls everything back when the report has any error, or always for a dry run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Q
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.classes.models import SchoolClass
+from portal.rosters.links import EnrollmentLinks, TeachingLinks
+from portal.rosters.models import StudentYearGroup
+from portal.rosters.records import Checked, ClassRecord, GuardianRecord, PersonRecord, Source
+from portal.rosters.report import MAX_LISTED_CHANGES, Report
+
+CHUNK_ROWS = 2000
+ENTITY = {Role.STUDENT: "students", Role.TEACHER: "teachers", Role.GUARDIAN: "guardians"}
+ID_COLUMN = {Role.STUDENT: "student_id", Role.TEACHER: "teacher_id", Role.GUARDIAN: "id"}
+
+
+def chunks(items: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+@dataclass
+class Seen:
+    """What earlier rows of the file said, kept small: keys and row numbers, not records."""
+
+    ids: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, int] = field(default_factory=dict)  # e-mails, or class codes
+    user_ids: set[int] = field(default_factory=set)
+    numeric_ids: list[tuple[Source, str]] = field(default_factory=list)
+
+
+@dataclass
+class Person:
+    """A record matched to (or made into) an account and a membership."""
+
+    record: PersonRecord | GuardianRecord
+    user: User
+    membership: Membership
+    is_new: bool
+    fields: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+class RosterWriter:
+    def __init__(
+        self,
+        *,
+        centre: Centre,
+        mirror: bool,
+        create_missing_classes: bool,
+        report: Report,
+        on_rows: Callable[[int], None] = lambda rows: None,
+    ) -> None:
+        self.centre = centre
+        self.mirror = mirror
+        self.create_missing_classes = create_missing_classes
+        self.report = report
+        self.on_rows = on_rows
+        self.today = timezone.localdate(timezone=centre.zone)  # the centre's own today
+        self.password = make_password(None)  # unusable: people set their own by e-mail
+        classes = list(SchoolClass.objects.filter(centre=centre))
+        self.classes = {c.code.upper(): c for c in classes}
+        self.classes_by_id = {c.external_id: c for c in classes if c.external_id}
+        self.code_of = {c.pk: c.code for c in classes}
+        self.seen: dict[str, Seen] = {}
+        self.guardians_seen: dict[str, tuple[GuardianRecord, int]] = {}
+
+    # -- classes -----------------------------------------------------------------------------
+
+    def write_classes(self, items: Iterable[Checked]) -> None:
+        seen = self.seen.setdefault("classes", Seen())
+        for chunk in chunks(items):
+            new, changed = [], []
+            for item in self._valid(chunk):
+                record: ClassRecord = item
+                identity = {"class_id": record.external_id or "", "class_code": record.code}
+                if not self._first_in_file(seen, record.source, identity):
+                    continue
+                school_class = record.external_id and self.classes_by_id.get(record.external_id)
+                school_class = school_class or self.classes.get(record.code)
+                if school_class is None:
+                    school_class = SchoolClass(
+                        centre=self.centre,
+                        code=record.code,
+                        name=record.name,
+                        subject=record.subject or "",
+                        year_group=record.year_group or "",
+                        external_id=record.external_id or "",
+                    )
+                    new.append(school_class)
+                    self.report.change(
+                        source=record.source, entity="classes", action="new", label=record.code
+                    )
+                elif fields := self._class_changes(school_class, record):
+                    changed.append(school_class)
+                    self.report.change(
+                        source=record.source,
+                        entity="classes",
+                        action="updated",
+                        label=record.code,
+                        fields=fields,
+                    )
+                else:
+                    self.report.change(
+                        source=record.source, entity="classes", action="unchanged", label=""
+                    )
+            SchoolClass.objects.bulk_create(new)
+            SchoolClass.objects.bulk_update(
+                changed, ["code", "name", "subject", "year_group", "external_id"]
+            )
+            self._remember_classes(new + changed)
+            self.on_rows(len(chunk))
+
+    def _class_changes(self, school_class: SchoolClass, record: ClassRecord) -> list:
+        wanted = {"code": record.code, "name": record.name}
+        for name in ("subject", "year_group", "external_id"):
+            if getattr(record, name):
+                wanted[name] = getattr(record, name)
+        taken = self.classes.get(record.code)
+        if taken is not None and taken.pk != school_class.pk:
+            self.report.error(
+                record.source.error("class_code", "Another class already has this code.")
+            )
+            return []
+        fields = []
+        for name, value in wanted.items():
+            if getattr(school_class, name) != value:
+                fields.append((name, getattr(school_class, name), value))
+                setattr(school_class, name, value)
+        return fields
+
+    def _remember_classes(self, classes: list[SchoolClass]) -> None:
+        for school_class in classes:
+            self.classes[school_class.code.upper()] = school_class
+            self.code_of[school_class.pk] = school_class.code
+            if school_class.external_id:
+                self.classes_by_id[school_class.external_id] = school_class
+
+    def _resolve_codes(self, records: list[PersonRecord]) -> list[PersonRecord]:
+        """Records whose class codes all exist here (created first if the admin asked)."""
+        missing: dict[str, PersonRecord] = {}
+        for record in records:
+            for code in record.class_codes or ():
+                if code not in self.classes:
+                    missing.setdefault(code, record)
+        if missing and self.create_missing_classes:
+            created = [
+                SchoolClass(
+                    centre=self.centre, code=code, name=code, year_group=record.year_group or ""
+                )
+                for code, record in missing.items()
+            ]
+            SchoolClass.objects.bulk_create(created)
+            self._remember_classes(created)
+            for school_class in created:
+                self.report.change(
+                    source=None, entity="classes", action="new", label=school_class.code
+                )
+            return records
+        valid = []
+        for record in records:
+            unknown = [code for code in record.class_codes or () if code not in self.classes]
+            for code in unknown:
+                self.report.error(
+                    record.source.error(
+                        "classes",
+                        f"{self.centre} has no class with this code. Check the code, or tick "
+                        "“create missing classes”.",
+                        code,
+                    )
+                )
+            if not unknown:
+                valid.append(record)
+        return valid
+
+    # -- people ------------------------------------------------------------------------------
+
+    def write_people(self, role: str, items: Iterable[Checked]) -> None:
+        seen = self.seen.setdefault(role, Seen())
+        padded = self._zero_padded_ids(role)
+        for chunk in chunks(items):
+            records = [
+                record
+                for record in self._valid(chunk)
+                if self._first_in_file(
+                    seen,
+                    record.source,
+                    {ID_COLUMN[role]: record.external_id, "email": record.email},
+                )
+                and not self._lost_zeros(record, padded, role)
+            ]
+            records = self._resolve_codes(records)
+            people = self._match(role, records, id_column=ID_COLUMN[role])
+            seen.user_ids.update(person.user.pk for person in people)
+            if role == Role.STUDENT:
+                self._write_year_groups(people)
+                self._write_guardians(people)
+            self._write_class_links(role, people)
+            if role == Role.TEACHER:
+                self._join_staff_group(people)
+            for person in people:
+                action = "new" if person.is_new else "updated" if person.fields else "unchanged"
+                self.report.change(
+                    source=person.record.source,
+                    entity=ENTITY[role],
+                    action=action,
+                    label=person.record.label,
+                    fields=person.fields,
+                )
+            self.on_rows(len(chunk))
+        self._check_padding(seen, role)
+        # A bundle without any teachers says nothing about them: mirror only what a file lists.
+        if self.mirror and seen.keys:
+            self._deactivate_missing(role, seen.user_ids)
+
+    def _valid(self, chunk: list[Checked]) -> Iterator:
+        for item in chunk:
+            self.report.rows += 1
+            for error in item.errors:
+                self.report.error(error)
+            if item.record is not None:
+                yield item.record
+
+    def _first_in_file(self, seen: Seen, source: Source, identity: dict[str, str]) -> bool:
+        """False (and an error) if an earlier row has this id or key: each may appear once."""
+        (id_column, external_id), (key_column, key) = identity.items()
+        for value, index, column in (
+            (external_id, seen.ids, id_column),
+            (key, seen.keys, key_column),
+        ):
+            if value and value in index:
+                self.report.error(
+                    source.error(
+                        column, f"Also on row {index[value]}; each may appear once.", value
+                    )
+                )
+                return False
+        if external_id:
+            seen.ids[external_id] = source.row
+            if external_id.isdigit():
+                seen.numeric_ids.append((source, external_id))
+        seen.keys[key] = source.row
+        return True
+
+    def _zero_padded_ids(self, role: str) -> dict[str, str]:
+        """Existing ids with leading zeros, by the id Excel would have made of them."""
+        ids = Membership.objects.filter(
+            centre=self.centre, role=role, external_id__startswith="0"
+        ).values_list("external_id", flat=True)
+        return {value.lstrip("0"): value for value in ids if value.isdigit()}
+
+    def _lost_zeros(self, record: PersonRecord, padded: dict[str, str], role: str) -> bool:
+        original = padded.get(record.external_id)
+        if original and original != record.external_id:
+            self.report.error(
+                record.source.error(
+                    ID_COLUMN[role],
+                    f"Leading zeros seem lost: this centre has id {original}. Format the column "
+                    "as Text in the spreadsheet and export again.",
+                    record.external_id,
+                )
+            )
+            return True
+        return False
+
+    def _check_padding(self, seen: Seen, role: str) -> None:
+        """Ids the file itself pads with zeros: a shorter all-digit id has lost its zeros."""
+        widths = {len(value) for _source, value in seen.numeric_ids if value.startswith("0")}
+        if not widths:
+            return
+        width = max(widths)
+        for source, value in seen.numeric_ids:
+            if len(value) < width and not value.startswith("0"):
+                self.report.error(
+                    source.error(
+                        ID_COLUMN[role],
+                        f"Other ids in this file have {width} digits with leading zeros; this one "
+                        "seems to have lost them (format the column as Text).",
+                        value,
+                    )
+                )
+
+    def _match(self, role: str, records: list, *, id_column: str) -> list[Person]:
+        """Find each record's account and membership (by external id, then e-mail); write new and
+        changed ones in bulk. Accounts shared with another centre keep their personal details."""
+        ids = [r.external_id for r in records if r.external_id]
+        emails = [r.email for r in records]
+        members = Membership.objects.filter(centre=self.centre, role=role).filter(
+            Q(external_id__in=ids) | Q(user__email__in=emails)
+        )
+        members = list(members.select_related("user"))
+        by_id = {m.external_id: m for m in members if m.external_id}
+        by_user = {m.user_id: m for m in members}
+        users = {u.email: u for u in User.objects.filter(email__in=emails)}
+        shared = set(
+            Membership.objects.filter(user_id__in=[u.pk for u in users.values()] + list(by_user))
+            .exclude(centre=self.centre)
+            .values_list("user_id", flat=True)
+        )
+        people, new_users, changed_users, changed_members = [], [], {}, []
+        for record in records:
+            by_email = users.get(record.email)
+            membership = by_id.get(record.external_id) if record.external_id else None
+            if membership is None and by_email is not None:
+                membership = by_user.get(by_email.pk)
+                if membership and membership.external_id and record.external_id:
+                    self.report.error(
+                        record.source.error(
+                            "email",
+                            f"This e-mail belongs to the person with id {membership.external_id}.",
+                            record.email,
+                        )
+                    )
+                    continue
+            if (
+                membership is not None
+                and by_email is not None
+                and by_email.pk != membership.user_id
+            ):
+                self.report.error(
+                    record.source.error(
+                        "email", "Another account already uses this e-mail.", record.email
+                    )
+                )
+                continue
+            if membership is None:
+                user = by_email or User(email=record.email, password=self.password, is_active=True)
+                if by_email is None:
+                    new_users.append(user)
+                membership = Membership(
+                    user=user, centre=self.centre, role=role, external_id=record.external_id
+                )
+                person = Person(record, user, membership, is_new=True)
+            else:
+                person = Person(record, membership.user, membership, is_new=False)
+                if record.external_id and membership.external_id != record.external_id:
+                    person.fields.append((id_column, membership.external_id, record.external_id))
+                    membership.external_id = record.external_id
+                if not membership.is_active:
+                    person.fields.append(("active", "no", "yes"))
+                    membership.is_active = True
+                if person.fields:
+                    changed_members.append(membership)
+            if person.user.pk not in shared:
+                details = self._detail_changes(person.user, record)
+                if details and person.user.pk:
+                    changed_users[person.user.pk] = person.user
+                if not person.is_new:
+                    person.fields.extend(details)
+            people.append(person)
+        User.objects.bulk_create(new_users)
+        User.objects.bulk_update(
+            changed_users.values(), ["email", "first_name", "last_name", "phone"]
+        )
+        Membership.objects.bulk_create([p.membership for p in people if p.is_new])
+        Membership.objects.bulk_update(changed_members, ["external_id", "is_active"])
+        return people
+
+    @staticmethod
+    def _detail_changes(user: User, record) -> list:
+        wanted = {"email": record.email}
+        for name in ("first_name", "last_name", "phone"):
+            value = getattr(record, name)
+            # A guardian may be named on a row with only an e-mail: a blank never clears a detail.
+            if value:
+                wanted[name] = value
+        fields = []
+        for name, value in wanted.items():
+            if getattr(user, name) != value:
+                fields.append((name, getattr(user, name), value))
+                setattr(user, name, value)
+        return fields
+
+    def _write_year_groups(self, people: list[Person]) -> None:
+        people = [p for p in people if p.record.year_group]
+        current = StudentYearGroup.objects.in_bulk([p.membership.pk for p in people])
+        new, changed = [], []
+        for person in people:
+            placed = current.get(person.membership.pk)
+            if placed is None:
+                new.append(
+                    StudentYearGroup(
+                        membership=person.membership, year_group=person.record.year_group
+                    )
+                )
+                if not person.is_new:
+                    person.fields.append(("year_group", "", person.record.year_group))
+            elif placed.year_group != person.record.year_group:
+                person.fields.append(("year_group", placed.year_group, person.record.year_group))
+                placed.year_group = person.record.year_group
+                changed.append(placed)
+        StudentYearGroup.objects.bulk_create(new)
+        StudentYearGroup.objects.bulk_update(changed, ["year_group"])
+
+    def _write_class_links(self, role: str, people: list[Person]) -> None:
+        people = [p for p in people if p.record.class_codes is not None]
+        if not people:
+            return
+        links = (EnrollmentLinks if role == Role.STUDENT else TeachingLinks)(
+            self.centre, self.today
+        )
+        current = links.current(p.user.pk for p in people)
+        added, reopened, closed = [], [], []
+        for person in people:
+            have = current.get(person.user.pk, {})
+            wanted = {self.classes[code].pk for code in person.record.class_codes}
+            before = sorted(self.code_of[c] for c, (_pk, is_open) in have.items() if is_open)
+            added += [(person.user.pk, c) for c in wanted - have.keys()]
+            reopened += [have[c][0] for c in wanted & have.keys() if not have[c][1]]
+            if self.mirror:
+                closed += [pk for c, (pk, is_open) in have.items() if is_open and c not in wanted]
+                after = sorted(self.code_of[c] for c in wanted)
+            else:
+                after = sorted({self.code_of[c] for c in wanted} | set(before))
+            if after != before and not person.is_new:
+                person.fields.append(("classes", " ".join(before), " ".join(after)))
+        links.add(added)
+        links.reopen(reopened)
+        links.close(closed)
+        self.report.count("class places", "added", len(added) + len(reopened))
+        self.report.count("class places", "ended", len(closed))
+
+    def _join_staff_group(self, people: list[Person]) -> None:
+        if self.centre.teacher_group_id is None:
+            return
+        through = User.groups.through
+        through.objects.bulk_create(
+            [through(user_id=p.user.pk, group_id=self.centre.teacher_group_id) for p in people],
+            ignore_conflicts=True,
+        )
+
+    # -- guardians ---------------------------------------------------------------------------
+
+    def _write_guardians(self, students: list[Person]) -> None:
+        pairs = [
+            (student, guardian)
+            for student in students
+            for guardian in student.record.guardians or ()
+            if self._guardian_agrees(student, guardian)
+        ]
+        first_named: dict[str, GuardianRecord] = {}
+        for _student, guardian in pairs:
+            first_named.setdefault(guardian.external_id or guardian.email, guardian)
+        distinct = list(first_named.values())
+        guardians = self._match(Role.GUARDIAN, distinct, id_column="id")
+        by_key = {}
+        for guardian in guardians:
+            key = guardian.record.external_id or guardian.record.email
+            by_key[key] = guardian
+            if self.guardians_seen[key][0] is not guardian.record:
+                continue  # counted where the file first names them
+            self.report.change(
+                source=guardian.record.source,
+                entity="guardians",
+                action="new" if guardian.is_new else "updated" if guardian.fields else "unchanged",
+                label=guardian.record.label,
+                fields=guardian.fields,
+            )
+        links = {
+            (g_id, s_id): (pk, relationship)
+            for pk, g_id, s_id, relationship in Guardianship.objects.filter(
+                centre=self.centre, student_id__in=[s.user.pk for s in students]
+            ).values_list("pk", "guardian_id", "student_id", "relationship")
+        }
+        new, changed = [], []
+        for student, record in pairs:
+            guardian = by_key.get(record.external_id or record.email)
+            if guardian is None:
+                continue  # its problem is already reported
+            slot = record.source.prefix.rstrip("_") or "guardian"
+            current = links.get((guardian.user.pk, student.user.pk))
+            if current is None:
+                new.append(
+                    Guardianship(
+                        centre=self.centre,
+                        guardian=guardian.user,
+                        student=student.user,
+                        relationship=record.relationship,
+                    )
+                )
+                if not student.is_new:
+                    student.fields.append((slot, "", record.email))
+            elif current[1] != record.relationship:
+                changed.append(Guardianship(pk=current[0], relationship=record.relationship))
+                student.fields.append((f"{slot} relationship", current[1], record.relationship))
+        Guardianship.objects.bulk_create(new)
+        Guardianship.objects.bulk_update(changed, ["relationship"])
+        self.report.count("guardian links", "added", len(new))
+
+    def _guardian_agrees(self, student: Person, guardian: GuardianRecord) -> bool:
+        """A guardian is one person: every row naming them must agree on who they are."""
+        if guardian.email == student.record.email:
+            self.report.error(
+                guardian.source.error(
+                    "email", "A student cannot be their own guardian.", guardian.email
+                )
+            )
+            return False
+        key = guardian.external_id or guardian.email
+        earlier = self.guardians_seen.get(key)
+        if earlier is None:
+            self.guardians_seen[key] = (guardian, guardian.source.row)
+            return True
+        first, row = earlier
+        for name in ("first_name", "last_name", "phone", "email"):
+            old, new = getattr(first, name) or "", getattr(guardian, name) or ""
+            if old and new and old != new:
+                self.report.error(
+                    guardian.source.error(
+                        name,
+                        f"Row {row} gives this guardian's {name.replace('_', ' ')} as “{old}”; "
+                        "a guardian must be the same on every row.",
+                        new,
+                    )
+                )
+                return False
+        return True
+
+    # -- mirror mode -------------------------------------------------------------------------
+
+    def _deactivate_missing(self, role: str, present: set[int]) -> None:
+        """Mirror mode: members of this role who are not in the file lose access (not history)."""
+        missing = (
+            Membership.objects.filter(centre=self.centre, role=role, is_active=True)
+            .exclude(user_id__in=list(present))
+            .select_related("user")
+        )
+        listed = list(missing[:MAX_LISTED_CHANGES])
+        for membership in listed:
+            label = str(membership.user)
+            if membership.external_id:
+                label = f"{label} ({membership.external_id})"
+            self.report.change(
+                source=None,
+                entity=ENTITY[role],
+                action="deactivated",
+                label=label,
+                fields=[("active", "yes", "no")],
+            )
+        user_ids = list(missing.values_list("user_id", flat=True))
+        self.report.count(ENTITY[role], "deactivated", len(user_ids) - len(listed))
+        Membership.objects.filter(centre=self.centre, role=role, user_id__in=user_ids).update(
+            is_active=False
+        )
+        if role == Role.TEACHER and self.centre.teacher_group_id:
+            User.groups.through.objects.filter(
+                group_id=self.centre.teacher_group_id, user_id__in=user_ids
+            ).delete()
