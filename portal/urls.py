@@ -14,6 +14,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("homework/", include("portal.homework.urls")),
     path("announcements/", include("portal.announcements.urls")),
+    path("whiteboards/", include("portal.whiteboard.urls")),
 ]
 
 if settings.DEBUG:

@@ -58,20 +58,11 @@ class Announcement(CentreContent):
     )
 
     objects = AnnouncementQuerySet.as_manager()
+    member_url_name = "announcements:detail"
+    member_template = "announcements/announcement_detail.html"
 
     class Meta:
         ordering = ["-created_at"]
 
     def centre_id_for_publishing(self) -> int | None:
         return self.centre_id
-
-    def get_preview_template(self, request, mode_name):
-        return "announcements/announcement_detail.html"
-
-    def get_preview_context(self, request, mode_name):
-        return {**super().get_preview_context(request, mode_name), "announcement": self}
-
-    def get_member_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("announcements:detail", args=[self.pk])

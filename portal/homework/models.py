@@ -106,6 +106,8 @@ class Homework(CentreContent):
     )
 
     objects = HomeworkQuerySet.as_manager()
+    member_url_name = "homework:detail"
+    member_template = "homework/homework_detail.html"
 
     class Meta:
         verbose_name_plural = "homework"
@@ -133,17 +135,6 @@ class Homework(CentreContent):
             return
         if timezone.localtime(self.due_at, self.zone).date() < self.set_on:
             raise ValidationError({"due_at": "The due date is before the date it is set."})
-
-    def get_preview_template(self, request, mode_name):
-        return "homework/homework_detail.html"
-
-    def get_preview_context(self, request, mode_name):
-        return {**super().get_preview_context(request, mode_name), "homework": self}
-
-    def get_member_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("homework:detail", args=[self.pk])
 
 
 class HomeworkAttachment(Orderable):

@@ -114,8 +114,24 @@ class CentreContent(
     def __str__(self) -> str:
         return self.title
 
+    #: Member-site page of one item (a URL name taking its pk), which previews also render.
+    member_url_name: str = ""
+    member_template: str = ""
+
     def centre_id_for_publishing(self) -> int | None:
         raise NotImplementedError
+
+    def get_preview_template(self, request, mode_name):
+        return self.member_template
+
+    def get_preview_context(self, request, mode_name):
+        # The member template names the item after its kind: {{ homework }}, {{ announcement }}.
+        return {**super().get_preview_context(request, mode_name), self._meta.model_name: self}
+
+    def get_member_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse(self.member_url_name, args=[self.pk])
 
 
 class CentreReviewTask(Task):

@@ -86,6 +86,7 @@ LOCAL_APPS = [
     "portal.homework",
     "portal.announcements",
     "portal.rosters",
+    "portal.whiteboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

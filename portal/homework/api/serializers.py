@@ -68,28 +68,15 @@ class AttachmentSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
-class HomeworkSerializer(StrictModelSerializer):
-    class_code = serializers.CharField(source="school_class.code", read_only=True)
-    centre = serializers.IntegerField(source="school_class.centre_id", read_only=True)
-    status = serializers.SerializerMethodField()
+class HomeworkSerializer(HomeworkSummarySerializer):
+    """One homework in full: the summary, its review state and attachments; authors write it."""
+
     in_review = serializers.SerializerMethodField()
     attachments = AttachmentSerializer(many=True, read_only=True)
 
-    class Meta:
-        model = Homework
+    class Meta(HomeworkSummarySerializer.Meta):
         fields = [
-            "id",
-            "centre",
-            "school_class",
-            "class_code",
-            "title",
-            "instructions",
-            "set_on",
-            "due_at",
-            "max_points",
-            "late_policy",
-            "live",
-            "status",
+            *HomeworkSummarySerializer.Meta.fields,
             "in_review",
             "has_unpublished_changes",
             "attachments",

@@ -1,0 +1,99 @@
+"""Writes to whiteboards. Every op goes through `board_op_append`, which numbers it under a
+row lock on the board: seqs are strictly increasing and commit in order, across processes."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from portal.accounts.models import User
+from portal.classes.models import SchoolClass
+from portal.whiteboard import protocol
+from portal.whiteboard.models import BoardOp, BoardSnapshot, OpKind, Whiteboard
+from portal.whiteboard.selectors import board_role, board_state
+from portal.whiteboard.state import redo_target, undo_target
+
+#: A snapshot is written with every this many ops, so a join folds at most this many.
+SNAPSHOT_EVERY = 200
+TEACHER_ONLY = frozenset({OpKind.CLEAR, OpKind.LOCK, OpKind.UNLOCK})
+
+
+class BoardRefusal(PermissionDenied):
+    """A visible board refused this person's op; `code` is what the error frame names."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def whiteboard_for_class(*, school_class: SchoolClass) -> Whiteboard:
+    """The class's default board, made the first time anyone opens it."""
+    board, _ = Whiteboard.objects.get_or_create(
+        school_class=school_class,
+        is_default=True,
+        defaults={"title": f"{school_class.code} whiteboard"},
+    )
+    return board
+
+
+def whiteboard_create(*, school_class: SchoolClass, title: str, by: User) -> Whiteboard:
+    """An extra board for a lesson, made by one of the class's teachers or a centre admin."""
+    visible = SchoolClass.objects.visible_to(by).filter(pk=school_class.pk).exists()
+    if not visible:
+        raise PermissionDenied("You do not run this class.")
+    board = Whiteboard(school_class=school_class, title=title, created_by=by)
+    if board_role(board=board, user=by) != "teacher":
+        raise PermissionDenied("Only the class's teachers may add boards.")
+    board.full_clean()
+    board.save()
+    return board
+
+
+def board_op_append(*, board: Whiteboard, author: User, kind: str, message: dict) -> BoardOp:
+    """Check and store one op from `author`; the returned op carries its seq."""
+    payload = _clean(kind, message)
+    role = board_role(board=board, user=author)
+    if kind in TEACHER_ONLY and role != "teacher":
+        raise BoardRefusal("teachers_only", f"Only teachers may {kind} the board.")
+    with transaction.atomic():
+        locked = Whiteboard.objects.select_for_update().get(pk=board.pk)
+        if locked.locked and role != "teacher":
+            raise BoardRefusal("board_locked", "The teacher has locked the board.")
+        if kind in (OpKind.UNDO, OpKind.REDO):
+            payload = {"target": _target(locked, author, kind, payload, role)}
+        if kind in (OpKind.LOCK, OpKind.UNLOCK):
+            locked.locked = kind == OpKind.LOCK
+        locked.last_seq += 1
+        locked.save(update_fields=["last_seq", "locked"])
+        op = BoardOp.objects.create(
+            board=locked, seq=locked.last_seq, author=author, kind=kind, payload=payload
+        )
+        if op.seq % SNAPSHOT_EVERY == 0:
+            snapshot = board_state(board=locked)
+            BoardSnapshot.objects.create(board=locked, seq=snapshot["seq"], state=snapshot)
+    return op
+
+
+def _clean(kind: str, message: dict) -> dict:
+    if kind == OpKind.STROKE:
+        return protocol.clean_stroke(message)
+    if kind == OpKind.ERASE:
+        return protocol.clean_erase(message)
+    if kind in (OpKind.UNDO, OpKind.REDO):
+        return {"seq": protocol.clean_target(message)}
+    if kind in OpKind.values:
+        return {}
+    raise ValidationError(f"Unknown op type {kind!r}.", code="unknown_type")
+
+
+def _target(board: Whiteboard, author: User, kind: str, payload: dict, role: str) -> int:
+    pick = undo_target if kind == OpKind.UNDO else redo_target
+    target = pick(
+        board_state(board=board),
+        author=author.pk,
+        seq=payload["seq"],
+        any_author=role == "teacher",
+    )
+    if target is None:
+        raise ValidationError(f"There is nothing of yours to {kind}.", code=f"nothing_to_{kind}")
+    return target
