@@ -25,10 +25,18 @@ $(BIN)/.installed-test: $(BIN)/.installed requirements-test.lock
 	$(BIN)/pip install --quiet -r requirements-test.lock
 	touch $@
 
+## axe-core (npm, pinned in package-lock.json) for the browser tests' accessibility checks.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 system-packages:
 	@command -v chromium >/dev/null || { \
 		echo "Installing Debian packages for the browser tests: chromium"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v npm >/dev/null || { \
+		echo "Installing Debian packages for the browser tests: npm"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 
 install: $(BIN)/.installed
 install-test: $(BIN)/.installed-test
@@ -41,7 +49,7 @@ run: $(BIN)/.installed
 	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
 
 ## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).
-test: $(BIN)/.installed-test system-packages
+test: $(BIN)/.installed-test system-packages node_modules/axe-core/axe.min.js
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest

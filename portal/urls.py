@@ -5,6 +5,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.core import views as core_views
+from portal.member import views as member_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -15,12 +16,19 @@ urlpatterns = [
     path("homework/", include("portal.homework.urls")),
     path("announcements/", include("portal.announcements.urls")),
     path("whiteboards/", include("portal.whiteboard.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("my/", include("portal.member.urls")),
+    path("calendar/<str:token>.ics", member_views.calendar_feed, name="calendar_feed"),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents (homework attachments) are private, served after a check.
+    for folder in ("images", "original_images"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}"
+        )
 
 # Wagtail serves the member-facing page tree; keep it last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -15,7 +15,15 @@ from portal.centres.api.views import (
 )
 from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
 from portal.homework.api.views import HomeworkViewSet
+from portal.member.api.views import CalendarFeedResetView, CalendarFeedView, NotifyPreferenceViewSet
+from portal.notifications.api.views import NoticeViewSet
 from portal.rosters.api.views import RosterImportViewSet
+from portal.submissions.api.views import (
+    GradeChangeViewSet,
+    SubmissionArchiveViewSet,
+    SubmissionViewSet,
+)
+from portal.whiteboard.api.views import WhiteboardViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -25,9 +33,17 @@ router.register("guardianships", GuardianshipViewSet, basename="guardianship")
 router.register("children", ChildViewSet, basename="child")
 router.register("classes", SchoolClassViewSet, basename="class")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("submission-archives", SubmissionArchiveViewSet, basename="submission-archive")
+router.register("grade-changes", GradeChangeViewSet, basename="grade-change")
+router.register("notices", NoticeViewSet, basename="notice")
+router.register(
+    "notification-preferences", NotifyPreferenceViewSet, basename="notification-preference"
+)
 router.register("homework", HomeworkViewSet, basename="homework")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("roster-imports", RosterImportViewSet, basename="roster-import")
+router.register("whiteboards", WhiteboardViewSet, basename="whiteboard")
 
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),
@@ -35,6 +51,8 @@ v1 = [
     path("auth/token/verify/", auth.TokenVerifyView.as_view(), name="token-verify"),
     path("auth/logout/", auth.LogoutView.as_view(), name="logout"),
     path("me/", MeView.as_view(), name="me"),
+    path("calendar/", CalendarFeedView.as_view(), name="calendar"),
+    path("calendar/reset/", CalendarFeedResetView.as_view(), name="calendar-reset"),
     path("", include(router.urls)),
 ]
 

@@ -31,6 +31,8 @@ ADMIN_PERMISSIONS = [
     "centres.change_guardianship",
     "centres.delete_guardianship",
     "centres.view_guardianship",
+    "submissions.view_gradechange",
+    *(f"whiteboard.{action}_whiteboard" for action in ("add", "change", "delete", "view")),
     *(
         f"{app}.{action}_{model}"
         for app, model in (("homework", "homework"), ("announcements", "announcement"))

@@ -21,6 +21,8 @@ from portal.homework.demo import seed_teaching
 from portal.rosters import services as roster_services
 from portal.rosters.exports import roster_export
 from portal.rosters.models import RosterImport
+from portal.submissions.demo import seed_submissions
+from portal.whiteboard.demo import seed_whiteboards
 
 DEMO_PASSWORD = "portal-demo"
 PLATFORM_ADMIN_EMAIL = "admin@example.com"
@@ -144,6 +146,8 @@ class DemoSeeder:
                     class_services.enrollment_add(school_class=school_class, student=students[n])
         self.roster_import(centre)
         seed_teaching(centre)
+        seed_submissions(centre)
+        seed_whiteboards(centre)
         return centre
 
     def roster_import(self, centre: Centre) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import Http404
+from django.urls import reverse
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -12,8 +15,9 @@ from wagtail.admin.panels import (
     PublishingPanel,
 )
 from wagtail.admin.ui.tables import Column, UpdatedAtColumn
+from wagtail.admin.widgets import ListingButton
 from wagtail.documents import get_document_model
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -99,3 +103,31 @@ class TeachingGroup(SnippetViewSetGroup):
 
 
 register_snippet(TeachingGroup)
+
+
+@hooks.register("before_serve_document")
+def documents_need_a_reason(document, request):
+    """Wagtail's document URL is guessable: serve only to staff who may choose the document,
+    or to members who can see a homework it is attached to; to anyone else it does not exist."""
+    from portal.homework.models import HomeworkAttachment
+
+    user = request.user
+    policy = policy_registry.get_by_type(Document)
+    if user.is_authenticated and policy.user_has_permission_for_instance(user, "choose", document):
+        return None
+    visible = Homework.objects.visible_to(user).values("pk")
+    if HomeworkAttachment.objects.filter(document=document, homework__in=visible).exists():
+        return None
+    raise Http404("No such document.")
+
+
+@hooks.register("register_snippet_listing_buttons")
+def submissions_button(snippet, user, next_url=None):
+    """From a homework in the admin to its submissions inbox on the member site."""
+    if isinstance(snippet, Homework) and snippet.live:
+        yield ListingButton(
+            "Submissions",
+            reverse("member:inbox", args=[snippet.pk]),
+            icon_name="tasks",
+            priority=5,
+        )

@@ -54,3 +54,53 @@ class NotificationLog(models.Model):
         return (
             f"{self.channel} to {self.recipient} about {self.content_type.model} {self.object_id}"
         )
+
+
+class NoticeQuerySet(CentreScopedQuerySet):
+    def member_filter(self, user):
+        # Personal: not even the centre's admins read someone's notices.
+        return models.Q(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """An in-app notice in a person's notification centre; pushed live to open pages.
+
+    Unique per item, generation and kind, so a retried task or a second return tells no one
+    twice (each return of a submission is a new generation).
+    """
+
+    class Kind(models.TextChoices):
+        HOMEWORK = "homework", "New homework"
+        GRADE = "grade", "Work returned"
+        ANNOUNCEMENT = "announcement", "Announcement"
+
+    centre = models.ForeignKey("centres.Centre", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(max_length=250)
+    link = models.CharField(max_length=250)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    generation = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "generation", "kind", "recipient"],
+                name="notice_once_per_recipient",
+            )
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}: {self.title}"

@@ -16,6 +16,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import Enrollment
+from portal.notifications import notices
 from portal.notifications.models import NotificationLog
 
 _suppressed = contextvars.ContextVar("notifications_suppressed", default=False)
@@ -99,6 +100,7 @@ def notify_go_live(*, item, generation: int) -> int:
     dies mid-send leaves the row pending for the retry; a second worker skips locked rows.
     """
     recipients = go_live_recipients(item)
+    notices.notice_go_live(item=item, generation=generation, recipients=recipients)
     content_type = ContentType.objects.get_for_model(item)
     centre_id = item.centre_id_for_publishing()
     centre = Centre.objects.get(pk=centre_id)

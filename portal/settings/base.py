@@ -86,6 +86,8 @@ LOCAL_APPS = [
     "portal.homework",
     "portal.announcements",
     "portal.rosters",
+    "portal.submissions",
+    "portal.member",
     "portal.whiteboard",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -93,8 +95,9 @@ INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "wagtailadmin_login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "member:dashboard"
+LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -131,6 +134,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.member.context_processors.member",
             ],
         },
     },
@@ -158,6 +162,10 @@ PRIVATE_FILES_ACCEL_LOCATIONS = {
     "private": env("PRIVATE_FILES_ACCEL_PRIVATE", default="/_protected/private/"),
     "media": env("PRIVATE_FILES_ACCEL_MEDIA", default="/_protected/media/"),
 }
+
+SUBMISSION_MAX_FILE_BYTES = 100 * 1024 * 1024
+SUBMISSION_MAX_TOTAL_BYTES = 250 * 1024 * 1024
+SUBMISSION_MAX_FILES = 10
 
 
 # REDIS: cache, sessions, Celery broker and channel layer (the seed's four roles)

@@ -57,6 +57,9 @@ class Whiteboard(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BoardScopedQuerySet.as_manager()
+    #: Every op bumps `last_seq`; as an admin snippet the board would otherwise be re-indexed
+    #: for Wagtail's usage reports on each of those saves, in the hot path of drawing.
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["school_class__code", "-is_default", "title"]

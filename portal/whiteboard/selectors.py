@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from portal.whiteboard.export import board_png, board_svg
 from portal.whiteboard.models import BoardOp, BoardSnapshot, Whiteboard
 from portal.whiteboard.state import empty_state, fold
 
@@ -39,3 +42,25 @@ def board_role(*, board: Whiteboard, user) -> str:
     if board.school_class.teachers.filter(pk=user.pk).exists():
         return "teacher"
     return "student"
+
+
+#: Export formats and their content types (the drawings are in portal/whiteboard/export.py).
+EXPORT_FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+@dataclass(frozen=True)
+class BoardExport:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def board_export(*, board: Whiteboard, file_format: str, at_seq: int | None = None) -> BoardExport:
+    """The board (as of `at_seq`, or now) drawn as an SVG or PNG file, named after its seq."""
+    state = board_state(board=board, at_seq=at_seq)
+    content = board_svg(state).encode() if file_format == "svg" else board_png(state)
+    return BoardExport(
+        content=content,
+        content_type=EXPORT_FORMATS[file_format],
+        filename=f"whiteboard-{board.pk}-{state['seq']}.{file_format}",
+    )

@@ -4,13 +4,18 @@ row lock on the board: seqs are strictly increasing and commit in order, across 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from wagtail.documents import get_document_model
+from wagtail.documents.models import AbstractDocument
 
 from portal.accounts.models import User
 from portal.classes.models import SchoolClass
+from portal.homework.models import Homework, HomeworkAttachment
+from portal.publishing.services import content_save_draft
 from portal.whiteboard import protocol
 from portal.whiteboard.models import BoardOp, BoardSnapshot, OpKind, Whiteboard
-from portal.whiteboard.selectors import board_role, board_state
+from portal.whiteboard.selectors import board_export, board_role, board_state
 from portal.whiteboard.state import redo_target, undo_target
 
 #: A snapshot is written with every this many ops, so a join folds at most this many.
@@ -72,6 +77,34 @@ def board_op_append(*, board: Whiteboard, author: User, kind: str, message: dict
             snapshot = board_state(board=locked)
             BoardSnapshot.objects.create(board=locked, seq=snapshot["seq"], state=snapshot)
     return op
+
+
+def whiteboard_attach_export(
+    *, board: Whiteboard, homework: Homework, by: User
+) -> AbstractDocument:
+    """Store the board as it is now as a PNG document in the centre's collection and attach it
+    to the homework. The attachment is a draft change, like any edit of reviewed homework: it
+    reaches students when the homework is (re)published."""
+    if board.school_class.centre_id != homework.school_class.centre_id:
+        raise ValidationError("The board and the homework belong to different centres.")
+    if not Whiteboard.objects.visible_to(by).filter(pk=board.pk).exists():
+        raise PermissionDenied("You cannot see this board.")
+    if not Homework.objects.editable_by(by).filter(pk=homework.pk).exists():
+        raise PermissionDenied("Only the class's teachers and the centre's admins may do this.")
+    export = board_export(board=board, file_format="png")
+    with transaction.atomic():
+        document = get_document_model()(
+            title=f"{board.title} ({export.filename})",
+            collection=homework.school_class.centre.collection,
+            uploaded_by_user=by,
+        )
+        document.file.save(export.filename, ContentFile(export.content), save=False)
+        document._set_document_file_metadata()  # size and hash, as Wagtail's upload form does
+        document.save()
+        draft = homework.get_latest_revision_as_object()
+        draft.attachments.add(HomeworkAttachment(document=document))
+        content_save_draft(item=draft, by=by)
+    return document
 
 
 def _clean(kind: str, message: dict) -> dict:

@@ -309,3 +309,10 @@ MATRIX: dict[str, Entry] = {
     "announcements_list": Entry(own=EVERYONE_SIGNED_IN),
     "announcements_retrieve": Entry(own=EVERYONE_SIGNED_IN, other=ONLY_PLATFORM, target=welcome),
 }
+
+# The member site's operations; imported last because they build on the helpers above.
+from tests.api.matrix_member import MEMBER_SITE  # noqa: E402
+from tests.api.matrix_whiteboard import WHITEBOARDS  # noqa: E402
+
+MATRIX.update(MEMBER_SITE)
+MATRIX.update(WHITEBOARDS)

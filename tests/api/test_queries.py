@@ -11,7 +11,11 @@ from tests.api.test_role_matrix import OPERATIONS
 pytestmark = pytest.mark.django_db
 LISTS = [(op, path) for op, method, path in OPERATIONS if method == "GET" and op.endswith("_list")]
 # Whoever sees the most rows of each list.
-READER = {"children_list": "parent1@riverside.example"}
+READER = {
+    "children_list": "parent1@riverside.example",
+    "notices_list": "student1@riverside.example",
+    "notification_preferences_list": "parent1@riverside.example",
+}
 
 
 @pytest.mark.parametrize(("operation_id", "path"), LISTS, ids=[op for op, _ in LISTS])

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MemberConfig(AppConfig):
+    name = "portal.member"
+    verbose_name = "Member site"

@@ -1,0 +1,153 @@
+"""Homework (read), submissions (students hand in; teachers grade and return) and the grade
+audit trail. Reads through visible_to; writes through portal.submissions.services."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, parsers, permissions
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from portal.api.pagination import NewestFirstCursorPagination
+from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.homework.models import Homework
+from portal.submissions import services
+from portal.submissions.api.serializers import (
+    BulkReturnSerializer,
+    GradeChangeSerializer,
+    GradeSerializer,
+    ReturnedCountSerializer,
+    SubmissionSerializer,
+)
+from portal.submissions.archive import archive_name, submissions_zip
+from portal.submissions.models import GradeChange, Submission
+
+
+class GradersOnly(permissions.BasePermission):
+    """Reading is for whoever sees the object; grading for its class's teachers and admins."""
+
+    message = "Only the class's teachers and the centre's admins may do this."
+
+    def has_permission(self, request, view):
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if view.action in ("list", "create") or (
+            view.action == "retrieve" and isinstance(obj, Submission)
+        ):
+            return True
+        homework_id = obj.pk if isinstance(obj, Homework) else obj.homework_id
+        return Homework.objects.editable_by(request.user).filter(pk=homework_id).exists()
+
+
+@summaries(retrieve="All submissions of homework {id} as one zip (streamed)")
+class SubmissionArchiveViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+    """The id is the homework's: its submissions, as the teacher downloads them to mark."""
+
+    model = Homework
+    permission_classes = [permissions.IsAuthenticated, GradersOnly]
+
+    @extend_schema(responses={(200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def retrieve(self, request, pk=None):
+        homework = self.get_object()
+        response = StreamingHttpResponse(
+            submissions_zip(homework=homework, viewer=request.user), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{archive_name(homework)}"'
+        return response
+
+
+@summaries(
+    list="Submissions I can see: my own, my children's, or those of the classes I teach",
+    retrieve="One submission (points and feedback appear to students once it is returned)",
+    create="Hand in work for a homework: text and/or files (multipart, field `upload`); "
+    "handing in again replaces the earlier version until the due time",
+)
+class SubmissionViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CentreScopedViewSet
+):
+    model = Submission
+    serializer_class = SubmissionSerializer
+    permission_classes = [permissions.IsAuthenticated, GradersOnly]
+    pagination_class = NewestFirstCursorPagination
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    filterset_fields = ["homework", "student", "is_late"]
+
+    def base_queryset(self):
+        user = self.request.user
+        return (
+            Submission.objects.select_related("student")
+            .prefetch_related("files")
+            .annotate(
+                can_grade=Exists(Submission.objects.gradable_by(user).filter(pk=OuterRef("pk")))
+            )
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.submission_submit(
+            homework=data["homework"],
+            student=self.request.user,
+            text=data.get("text", ""),
+            files=data.get("uploads", []),
+            by=self.request.user,
+        )
+
+    @extend_schema(
+        summary="Give points and written feedback (kept in the grade audit trail)",
+        request=GradeSerializer,
+        responses={200: SubmissionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def grade(self, request, pk=None):
+        submission = self.get_object()
+        form = GradeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        services.submission_grade(
+            submission=submission,
+            points=form.validated_data.get("points"),
+            feedback=form.validated_data["feedback"],
+            by=request.user,
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Return a submission to its student",
+        request=None,
+        responses={200: SubmissionSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_work(self, request, pk=None):
+        services.submission_return(submission=self.get_object(), by=request.user)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Return many submissions at once",
+        request=BulkReturnSerializer,
+        responses={200: ReturnedCountSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="bulk-return")
+    def bulk_return(self, request):
+        form = BulkReturnSerializer(data=request.data, context={"request": request})
+        form.is_valid(raise_exception=True)
+        returned = services.submissions_return(
+            submissions=form.validated_data["submissions"], by=request.user
+        )
+        return Response({"returned": len(returned)})
+
+
+@summaries(
+    list="Grade changes (who, when, old → new) of the centres I administer",
+    retrieve="One grade change",
+)
+class GradeChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CentreScopedViewSet):
+    model = GradeChange
+    serializer_class = GradeChangeSerializer
+    pagination_class = NewestFirstCursorPagination
+    filterset_fields = ["submission", "changed_by"]
+
+    def base_queryset(self):
+        return GradeChange.objects.select_related("changed_by")

@@ -1,0 +1,1 @@
+from tests.submissions.conftest import private_files, set_homework  # noqa: F401 - fixtures
