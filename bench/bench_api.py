@@ -2,7 +2,8 @@
 returning the same data, in the same run, against the same database.
 
 Data: one centre with 500 students (each in 4 of 20 classes), 50 live homework per class,
-a guardian per student. Load: wrk on loopback, one endpoint at a time.
+a guardian per student, and one homework handed in by its whole class (100 submissions) for
+the teacher's inbox. Load: wrk on loopback, one endpoint at a time.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ BIN = Path(sys.executable).parent
 
 
 def build_school() -> dict[str, str]:
-    """Bulk-create the data; returns the e-mail of a student and of a guardian to measure as."""
+    """Bulk-create the data; returns whom to measure as (a student, a guardian, a teacher) and
+    the homework whose submissions the teacher lists."""
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
 
@@ -35,6 +37,7 @@ def build_school() -> dict[str, str]:
     from portal.centres.models import Centre, Guardianship, Membership, Role
     from portal.classes.models import Enrollment, SchoolClass
     from portal.homework.models import Homework
+    from portal.submissions.models import Submission
 
     centre = Centre.objects.get(slug="riverside")
     password = make_password("portal-demo")
@@ -63,8 +66,13 @@ def build_school() -> dict[str, str]:
         for i, s in enumerate(students)
         for k in range(CLASSES_PER_STUDENT)
     )
+    teacher = User.objects.create(
+        email="teacher@api.bench", first_name="Bench", last_name="Teacher", password=password
+    )
+    Membership.objects.create(user=teacher, centre=centre, role=Role.TEACHER)
+    classes[0].teachers.add(teacher)
     now = timezone.now()
-    Homework.objects.bulk_create(
+    homework = Homework.objects.bulk_create(
         Homework(
             school_class=c,
             title=f"Exercise {k} for {c.code}",
@@ -76,7 +84,19 @@ def build_school() -> dict[str, str]:
         for c in classes
         for k in range(HOMEWORK_PER_CLASS)
     )
-    return {"student": students[0].email, "guardian": parents[0].email}
+    # Everyone in the first class has handed in its first homework.
+    marked = homework[0]
+    in_class = Enrollment.objects.filter(school_class=classes[0]).values_list("student", flat=True)
+    Submission.objects.bulk_create(
+        Submission(homework=marked, student_id=student, text="My answers.", submitted_at=now)
+        for student in in_class
+    )
+    return {
+        "student": students[0].email,
+        "guardian": parents[0].email,
+        "teacher": teacher.email,
+        "homework": str(marked.pk),
+    }
 
 
 def access_token(email: str) -> str:
@@ -161,8 +181,13 @@ def serve(port: int) -> subprocess.Popen:
 
 
 ENDPOINTS = {
-    # name: (who, our path, baseline path)
+    # name: (who, our path, baseline path); {homework} is the marked homework's id
     "api_student_homework_list": ("student", "/api/v1/homework/", "/raw/homework/"),
+    "api_teacher_submissions_list": (
+        "teacher",
+        "/api/v1/submissions/?homework={homework}",
+        "/raw/submissions/?homework={homework}",
+    ),
     "api_guardian_children": ("guardian", "/api/v1/children/", "/raw/children/"),
 }
 
@@ -175,8 +200,8 @@ def measure_all() -> list[Row]:
     try:
         for name, (who, ours_path, raw_path) in ENDPOINTS.items():
             token = access_token(people[who])
-            ours = load(f"http://127.0.0.1:{port}{ours_path}", token)
-            raw = load(f"http://127.0.0.1:{port}{raw_path}", token)
+            ours = load(f"http://127.0.0.1:{port}{ours_path.format(**people)}", token)
+            raw = load(f"http://127.0.0.1:{port}{raw_path.format(**people)}", token)
             rows += [
                 Row(name, "requests/s", ours.requests_per_second, raw.requests_per_second),
                 Row(name, "p50 ms", ours.p50_ms, raw.p50_ms, higher_is_better=False),

@@ -9,6 +9,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from portal.centres.models import Guardianship
 from portal.classes.models import Enrollment
 from portal.homework.models import Homework
+from portal.submissions.models import Submission
 
 PAGE = 25
 
@@ -38,6 +39,34 @@ def student_homework(request):
             "late_policy",
             "live",
         )[:PAGE]
+    )
+    return JsonResponse({"results": list(rows)})
+
+
+def teacher_submissions(request):
+    user = _user(request)
+    if user is None:
+        return JsonResponse({"error": "unauthenticated"}, status=401)
+    rows = (
+        Submission.objects.filter(
+            homework=request.GET.get("homework"), homework__school_class__teachers=user
+        )
+        .order_by("-pk")
+        .values(
+            "id",
+            "homework",
+            "student",
+            "student__email",
+            "student__first_name",
+            "student__last_name",
+            "text",
+            "submitted_at",
+            "is_late",
+            "attempts",
+            "points",
+            "feedback",
+            "returned_at",
+        )[:50]
     )
     return JsonResponse({"results": list(rows)})
 

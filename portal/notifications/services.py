@@ -69,21 +69,27 @@ def go_live_recipients(item) -> list[User]:
     return list(User.objects.filter(pk__in=students | set(guardians), is_active=True))
 
 
-def _message(item, centre: Centre, recipient: User) -> EmailMultiAlternatives:
-    kind = item._meta.verbose_name
-    link = settings.PORTAL_BASE_URL.rstrip("/") + item.get_member_url()
-    context = {"item": item, "kind": kind, "centre": centre, "recipient": recipient, "link": link}
-    subject = render_to_string("notifications/go_live_subject.txt", context).strip()
+def _message(
+    *, template: str, centre: Centre, recipient: User, context: dict
+) -> EmailMultiAlternatives:
+    """An HTML + plain-text e-mail from `template`{_subject.txt,.txt,.html}, sent in the
+    centre's name, replies going to the centre's office."""
+    context = {**context, "centre": centre, "recipient": recipient}
+    subject = render_to_string(f"{template}_subject.txt", context).strip()
     _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("notifications/go_live.txt", context),
+        body=render_to_string(f"{template}.txt", context),
         from_email=formataddr((centre.name, from_address)),
         to=[recipient.email],
         reply_to=[centre.contact_email],
     )
-    message.attach_alternative(render_to_string("notifications/go_live.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
+
+
+def _absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def notice_message_id(log: NotificationLog) -> str:
@@ -92,22 +98,26 @@ def notice_message_id(log: NotificationLog) -> str:
     return f"<notice-{log.pk}-{log.generation}@{domain}>"
 
 
-def notify_go_live(*, item, generation: int) -> int:
-    """E-mail everyone who should hear about `item`; returns how many were sent now.
+def send_once(
+    *,
+    item,
+    centre: Centre,
+    generation: int,
+    recipients: list[User],
+    template: str,
+    context: dict,
+) -> int:
+    """E-mail each recipient about `item` (of this generation) once; returns how many now.
 
     Safe to run any number of times, in parallel too: each recipient's row is claimed in bulk,
     then locked while its e-mail is sent and marked sent in the same transaction. A worker that
     dies mid-send leaves the row pending for the retry; a second worker skips locked rows.
     """
-    recipients = go_live_recipients(item)
-    notices.notice_go_live(item=item, generation=generation, recipients=recipients)
     content_type = ContentType.objects.get_for_model(item)
-    centre_id = item.centre_id_for_publishing()
-    centre = Centre.objects.get(pk=centre_id)
     NotificationLog.objects.bulk_create(
         [
             NotificationLog(
-                centre_id=centre_id,
+                centre=centre,
                 recipient=recipient,
                 content_type=content_type,
                 object_id=item.pk,
@@ -135,7 +145,9 @@ def notify_go_live(*, item, generation: int) -> int:
                 )
                 if log is None:  # sent meanwhile, or being sent by another worker
                     continue
-                message = _message(item, centre, log.recipient)
+                message = _message(
+                    template=template, centre=centre, recipient=log.recipient, context=context
+                )
                 # One Message-ID per notice: if a crash between the server's "250" and our
                 # commit makes us send again, mailboxes see the same message, not a second.
                 message.extra_headers["Message-ID"] = notice_message_id(log)
@@ -146,3 +158,54 @@ def notify_go_live(*, item, generation: int) -> int:
                 log.save(update_fields=["status", "sent_at"])
                 sent += 1
     return sent
+
+
+def notify_go_live(*, item, generation: int) -> int:
+    """New homework or an announcement is live: its audience hears, by notice and e-mail."""
+    recipients = go_live_recipients(item)
+    notices.notice_go_live(item=item, generation=generation, recipients=recipients)
+    return send_once(
+        item=item,
+        centre=Centre.objects.get(pk=item.centre_id_for_publishing()),
+        generation=generation,
+        recipients=recipients,
+        template="notifications/go_live",
+        context={
+            "item": item,
+            "kind": item._meta.verbose_name,
+            "link": _absolute(item.get_member_url()),
+        },
+    )
+
+
+def returned_work_recipients(submission) -> list[User]:
+    """The student, and guardians of theirs who asked to hear immediately."""
+    centre_id = submission.homework.school_class.centre_id
+    guardians = Guardianship.objects.filter(
+        centre_id=centre_id,
+        student_id=submission.student_id,
+        notify=Guardianship.Notify.IMMEDIATE,
+        guardian__memberships__centre_id=centre_id,
+        guardian__memberships__role=Role.GUARDIAN,
+        guardian__memberships__is_active=True,
+    ).values_list("guardian_id", flat=True)
+    return list(User.objects.filter(pk__in={submission.student_id, *guardians}, is_active=True))
+
+
+def notify_work_returned(*, submission, generation: int) -> int:
+    """Marked work came back: e-mail for those who are not online to see the in-app notice."""
+    from django.urls import reverse
+
+    homework = submission.homework
+    return send_once(
+        item=submission,
+        centre=homework.school_class.centre,
+        generation=generation,
+        recipients=returned_work_recipients(submission),
+        template="notifications/work_returned",
+        context={
+            "submission": submission,
+            "homework": homework,
+            "link": _absolute(reverse("member:submission", args=[submission.pk])),
+        },
+    )

@@ -25,3 +25,25 @@ def send_go_live_notices(content_type_id: int, object_id: int, generation: int) 
     if item is None:  # withdrawn or deleted before we got to it: tell no one
         return 0
     return services.notify_go_live(item=item, generation=generation)
+
+
+@shared_task(
+    name="notifications.send_returned_work_notices",
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=10,
+)
+def send_returned_work_notices(submission_id: int, generation: int) -> int:
+    """E-mail a student (and their parents) that marked work is back; idempotent."""
+    from portal.submissions.models import Submission
+
+    submission = (
+        Submission.objects.select_related("homework__school_class__centre", "student")
+        .filter(pk=submission_id, returned_at__isnull=False)
+        .first()
+    )
+    if submission is None:
+        return 0
+    return services.notify_work_returned(submission=submission, generation=generation)

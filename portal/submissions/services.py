@@ -160,7 +160,8 @@ def submission_grade(
 
 @transaction.atomic
 def submissions_return(*, submissions: Iterable[Submission], by: User) -> list[Submission]:
-    """Return work to its students (and tell them, and their guardians, in the app)."""
+    """Return work to its students, and tell them and their guardians: in the app at once,
+    by e-mail from the worker once the return is committed."""
     submissions = list(submissions)
     for submission in submissions:
         _ensure_grades(submission=submission, by=by)
@@ -170,7 +171,15 @@ def submissions_return(*, submissions: Iterable[Submission], by: User) -> list[S
         submission.times_returned += 1
         submission.save(update_fields=["returned_at", "times_returned"])
         notices.notice_grade_returned(submission=submission)
+        _email_after_commit(submission)
     return submissions
+
+
+def _email_after_commit(submission: Submission) -> None:
+    from portal.notifications.tasks import send_returned_work_notices
+
+    args = (submission.pk, submission.times_returned)
+    transaction.on_commit(lambda: send_returned_work_notices.delay(*args))
 
 
 def submission_return(*, submission: Submission, by: User) -> Submission:

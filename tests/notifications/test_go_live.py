@@ -114,3 +114,35 @@ def test_publishing_queues_the_notices_once_committed(
         homework.title = "Times tables quiz (updated)"
         homework.save_revision().publish()
     assert len(mail.outbox) == 35
+
+
+def test_returned_work_emails_the_student_and_immediate_parents_once(
+    riverside, person, eager_celery, django_capture_on_commit_callbacks
+):
+    from portal.submissions import services as submissions
+    from portal.submissions.models import Submission
+
+    work = (
+        Submission.objects.filter(
+            homework__school_class__centre=riverside, returned_at__isnull=True
+        )
+        .select_related("student", "homework__school_class")
+        .first()
+    )
+    teacher = work.homework.school_class.teachers.first()
+    work.points, work.feedback = 1, "Well done."
+    work.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        submissions.submission_return(submission=work, by=teacher)
+    parents = set(
+        Guardianship.objects.filter(
+            student=work.student, notify=Guardianship.Notify.IMMEDIATE
+        ).values_list("guardian__email", flat=True)
+    )
+    assert parents, "the control needs a parent who hears immediately"
+    assert sorted(addresses()) == sorted({work.student.email, *parents})
+    assert all("Marked work returned" in m.subject for m in mail.outbox)
+    # The same return, told again (a retried task), e-mails nobody twice.
+    from portal.notifications.services import notify_work_returned
+
+    assert notify_work_returned(submission=work, generation=work.times_returned) == 0

@@ -67,7 +67,8 @@ class SubmissionSerializer(StrictModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None and "homework" in self.fields:
+        if request is not None and request.method == "POST" and "homework" in self.fields:
+            # Only a hand-in names a homework; reads should not build this queryset per page.
             self.fields["homework"].queryset = Homework.objects.visible_to(request.user)
 
     def to_representation(self, submission: Submission) -> dict:

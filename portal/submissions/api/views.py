@@ -3,6 +3,7 @@ audit trail. Reads through visible_to; writes through portal.submissions.service
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
@@ -60,6 +61,18 @@ class SubmissionArchiveViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
         return response
 
 
+class SubmissionFilter(django_filters.FilterSet):
+    """Declared once, not rebuilt from `filterset_fields` on every request; `homework` is a
+    plain id (the rows are already scoped), so filtering costs no extra lookup."""
+
+    homework = django_filters.NumberFilter(field_name="homework_id")
+    student = django_filters.NumberFilter(field_name="student_id")
+
+    class Meta:
+        model = Submission
+        fields = ["homework", "student", "is_late"]
+
+
 @summaries(
     list="Submissions I can see: my own, my children's, or those of the classes I teach",
     retrieve="One submission (points and feedback appear to students once it is returned)",
@@ -74,7 +87,7 @@ class SubmissionViewSet(
     permission_classes = [permissions.IsAuthenticated, GradersOnly]
     pagination_class = NewestFirstCursorPagination
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
-    filterset_fields = ["homework", "student", "is_late"]
+    filterset_class = SubmissionFilter
 
     def base_queryset(self):
         user = self.request.user
