@@ -8,9 +8,11 @@ database, so its client gets every op once, in seq order, whichever process stor
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 
@@ -171,10 +173,14 @@ class WhiteboardConsumer(AsyncJsonWebsocketConsumer):
         shown = {key: value for key, value in event.items() if key not in ("type", "reply_to")}
         await self.send_json({"type": "presence", **shown})
         if event["event"] == "join" and event["member"] != self.me:
-            # Tell the newcomer who was already here.
-            await self.channel_layer.send(
-                event["reply_to"], {"type": "presence.relay", "event": "here", "member": self.me}
-            )
+            # Tell the newcomer who was already here. When a whole class joins at once these
+            # replies pile up on each newcomer's channel; presence is best effort, so a full
+            # channel drops the reply rather than taking this connection down.
+            with contextlib.suppress(ChannelFull):
+                await self.channel_layer.send(
+                    event["reply_to"],
+                    {"type": "presence.relay", "event": "here", "member": self.me},
+                )
 
     async def _to_board(self, kind: str, **event):
         await self.channel_layer.group_send(
