@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
 from portal.centres.models import Centre
 from portal.centres.scoping import Role, centre_ids_where
 from portal.classes.models import SchoolClass
@@ -17,12 +15,8 @@ class AnnouncementForm(CentreContentForm):
         if user.is_superuser:
             centres, classes = Centre.objects.all(), SchoolClass.objects.all()
         else:
-            admin_of = centre_ids_where(user, Role.ADMIN)
             centres = Centre.objects.filter(pk__in=centre_ids_where(user, Role.ADMIN, Role.TEACHER))
-            classes = SchoolClass.objects.filter(
-                Q(centre__in=admin_of)
-                | Q(teachers=user, centre__in=centre_ids_where(user, Role.TEACHER))
-            ).distinct()
+            classes = SchoolClass.objects.run_by(user)
         self.fields["centre"].queryset = centres
         if len(centres) == 1 and not self.instance.pk:
             self.fields["centre"].initial = centres[0]

@@ -23,6 +23,21 @@ class SchoolClassQuerySet(CentreScopedQuerySet):
     def taught_by(self, user):
         return self.filter(teachers=user)
 
+    def run_by(self, user):
+        """Classes this user runs: every class of their admin centres, and the classes they
+        teach at centres where they are (still) a teacher. Authors set work for these."""
+        from portal.centres.scoping import Role, centre_ids_where
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
+        return self.filter(
+            Q(centre__in=centre_ids_where(user, Role.ADMIN))
+            | Q(pk__in=taught, centre__in=centre_ids_where(user, Role.TEACHER))
+        )
+
 
 class SchoolClass(models.Model):
     """A teaching group at one centre, e.g. "Year 9 Maths (9M1)"."""

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 
-from portal.centres.scoping import Role, centre_ids_where
 from portal.classes.models import SchoolClass
 from portal.publishing.forms import CentreContentForm
-
-
-def classes_user_sets_homework_for(user):
-    if user.is_superuser:
-        return SchoolClass.objects.all()
-    return SchoolClass.objects.filter(
-        Q(centre__in=centre_ids_where(user, Role.ADMIN))
-        | Q(teachers=user, centre__in=centre_ids_where(user, Role.TEACHER))
-    ).distinct()
 
 
 class HomeworkForm(CentreContentForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["school_class"]
-        field.queryset = classes_user_sets_homework_for(self.for_user).select_related("centre")
+        field.queryset = SchoolClass.objects.run_by(self.for_user).select_related("centre")
         field.label_from_instance = lambda c: f"{c.name} ({c.code}) — {c.centre.name}"
         due = self.fields["due_at"]
         due.help_text = "In the centre's own time zone."

@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
-from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where
+from portal.centres.scoping import CentreScopedQuerySet
 from portal.publishing.models import CentreContent, annotate_review_state
 
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -68,18 +68,10 @@ class HomeworkQuerySet(CentreScopedQuerySet):
         )
 
     def editable_by(self, user):
-        """Homework this user may change: their admin centres', or their taught classes'."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(
-            Q(school_class__centre__in=centre_ids_where(user, Role.ADMIN))
-            | Q(
-                school_class__teachers=user,
-                school_class__centre__in=centre_ids_where(user, Role.TEACHER),
-            )
-        ).distinct()
+        """Homework this user may change: that of the classes they run."""
+        from portal.classes.models import SchoolClass
+
+        return self.filter(school_class__in=SchoolClass.objects.run_by(user))
 
     def with_review_state(self):
         """Annotate `in_review` and `scheduled` in the same query, for lists."""

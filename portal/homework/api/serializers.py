@@ -3,7 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from portal.api.serializers import StrictModelSerializer
-from portal.homework.forms import classes_user_sets_homework_for
+from portal.classes.models import SchoolClass
 from portal.homework.models import Homework, HomeworkAttachment
 from portal.publishing.models import review_status
 
@@ -93,4 +93,4 @@ class HomeworkSerializer(HomeworkSummarySerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.fields["school_class"].queryset = classes_user_sets_homework_for(request.user)
+            self.fields["school_class"].queryset = SchoolClass.objects.run_by(request.user)
