@@ -54,10 +54,9 @@ def _students_of(item) -> set[int]:
     )
 
 
-def go_live_recipients(item) -> list[User]:
-    """Students the item is for, and their guardians who asked to hear immediately."""
-    centre_id = item.centre_id_for_publishing()
-    students = _students_of(item)
+def _with_immediate_guardians(*, centre_id: int, students: set[int]) -> list[User]:
+    """The students, and those of their guardians (still guardians at the centre) who asked to
+    hear immediately about that child."""
     guardians = Guardianship.objects.filter(
         centre_id=centre_id,
         student_id__in=students,
@@ -67,6 +66,12 @@ def go_live_recipients(item) -> list[User]:
         guardian__memberships__is_active=True,
     ).values_list("guardian_id", flat=True)
     return list(User.objects.filter(pk__in=students | set(guardians), is_active=True))
+
+
+def go_live_recipients(item) -> list[User]:
+    """Students the item is for, and their guardians who asked to hear immediately."""
+    centre_id = item.centre_id_for_publishing()
+    return _with_immediate_guardians(centre_id=centre_id, students=_students_of(item))
 
 
 def _message(
@@ -180,16 +185,10 @@ def notify_go_live(*, item, generation: int) -> int:
 
 def returned_work_recipients(submission) -> list[User]:
     """The student, and guardians of theirs who asked to hear immediately."""
-    centre_id = submission.homework.school_class.centre_id
-    guardians = Guardianship.objects.filter(
-        centre_id=centre_id,
-        student_id=submission.student_id,
-        notify=Guardianship.Notify.IMMEDIATE,
-        guardian__memberships__centre_id=centre_id,
-        guardian__memberships__role=Role.GUARDIAN,
-        guardian__memberships__is_active=True,
-    ).values_list("guardian_id", flat=True)
-    return list(User.objects.filter(pk__in={submission.student_id, *guardians}, is_active=True))
+    return _with_immediate_guardians(
+        centre_id=submission.homework.school_class.centre_id,
+        students={submission.student_id},
+    )
 
 
 def notify_work_returned(*, submission, generation: int) -> int:
