@@ -12,19 +12,13 @@ import datetime as dt
 import os
 import re
 import subprocess
-import sys
-import time
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
-from bench.harness import Row, with_database
+from bench.harness import Row, start_server, with_database
 
 DATABASE = "bench_api_school_portal"
 STUDENTS, CLASSES, CLASSES_PER_STUDENT, HOMEWORK_PER_CLASS = 500, 20, 4, 50
 SECONDS = int(os.environ.get("BENCH_API_SECONDS", "10"))
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 
 def build_school() -> dict[str, str]:
@@ -144,40 +138,11 @@ def load(url: str, token: str) -> Load:
 
 
 def serve(port: int) -> subprocess.Popen:
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{host}/{db['NAME']}",
+    return start_server(
+        "gunicorn",
+        ["portal.wsgi:application", "-b", f"127.0.0.1:{port}", "--workers", "2"],
+        port,
     )
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "portal.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--env",
-            "DJANGO_SETTINGS_MODULE=bench.settings",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not start")
 
 
 ENDPOINTS = {

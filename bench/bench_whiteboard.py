@@ -13,13 +13,10 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from bench.harness import Row, with_database
+from bench.harness import Row, start_server, with_database
 
 DATABASE = "bench_board_school_portal"
 ROOMS = int(os.environ.get("BENCH_BOARD_ROOMS", "10"))
@@ -27,10 +24,7 @@ STUDENTS = int(os.environ.get("BENCH_BOARD_STUDENTS", "30"))
 RATE = int(os.environ.get("BENCH_BOARD_RATE", "60"))  # teacher ops per second
 SECONDS = int(os.environ.get("BENCH_BOARD_SECONDS", "30"))
 DRAIN = 5  # seconds to wait for stragglers after the teachers stop
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 PORTS = (18231, 18232)
-LOGS = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
 
 
 def build_rooms() -> list[dict]:
@@ -73,38 +67,14 @@ def build_rooms() -> list[dict]:
 
 
 def serve(port: int) -> subprocess.Popen:
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DATABASE_URL=f"postgres://{db['USER']}@{host}/{db['NAME']}",
+    return start_server(
+        "daphne", ["-b", "127.0.0.1", "-p", str(port), "bench.relay:application"], port
     )
-    log = (LOGS / f"bench-daphne-{port}.log").open("wb")  # open as long as the server runs
-    server = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "bench.relay:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("daphne did not start")
 
 
 @dataclass
 class Tally:
     sent: dict[str, float] = field(default_factory=dict)  # op id -> send time
-    stored: set[str] = field(default_factory=set)  # ids the server accepted
     latencies_ms: list[float] = field(default_factory=list)
     received: int = 0
 

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LOGS = Path(os.environ.get("BENCH_LOG_DIR", "/tmp"))
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,30 @@ def with_database(name: str, work: Callable[[], list[Row]]) -> list[Row]:
         return work()
     finally:
         teardown_databases(old_names, verbosity=0)
+
+
+def start_server(program: str, args: list[str], port: int) -> subprocess.Popen:
+    """Start `program` (gunicorn, daphne) on the benchmark's database with bench.settings,
+    logging to $BENCH_LOG_DIR, and return once it answers /healthz."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{host}/{db['NAME']}",
+    )
+    log = (LOGS / f"bench-{program}-{port}.log").open("wb")  # open as long as the server runs
+    server = subprocess.Popen(
+        [str(BIN / program), *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError(f"{program} did not start on port {port}")
