@@ -49,7 +49,7 @@ def scoped_view_class(view_class, model):
                 if getattr(queryset, "model", None) is not model:
                     # e.g. a history view listing log entries of one (already guarded) object
                     return queryset
-                return queryset & model.objects.visible_to(self.request.user)
+                return queryset.visible_to(self.request.user)
 
             overrides[method_name] = narrowed
     if not overrides:
