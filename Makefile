@@ -46,6 +46,7 @@ install-test: $(BIN)/.installed-test
 run: $(BIN)/.installed
 	$(EMBEDDED_ENV) $(BIN)/python manage.py migrate --noinput
 	$(EMBEDDED_ENV) $(BIN)/python manage.py seed_demo
+	$(EMBEDDED_ENV) $(BIN)/python manage.py run_schedules reminders
 	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
 
 ## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).

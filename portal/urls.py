@@ -6,6 +6,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.core import views as core_views
 from portal.member import views as member_views
+from portal.notifications import views as notification_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -19,7 +20,16 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("my/", include("portal.member.urls")),
     path("calendar/<str:token>.ics", member_views.calendar_feed, name="calendar_feed"),
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
 ]
+
+if getattr(settings, "DEV_MAILBOX_DIR", None):
+    from portal.core import mailbox
+
+    urlpatterns += [
+        path("dev/mailbox/", mailbox.inbox, name="dev_mailbox"),
+        path("dev/mailbox/<str:key>/", mailbox.message, name="dev_mailbox_message"),
+    ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -112,3 +112,15 @@ def celery_worker(log_dir: Path, queue: str, **env: str):
             lambda: b"ready." in log.read_bytes(), timeout=60, what="celery worker", proc=proc
         )
         yield proc
+
+
+@contextmanager
+def celery_beat(log_dir: Path, **env: str):
+    """A real `celery beat` on the database scheduler (behind its lock); yields (process, log)."""
+    cmd = [str(BIN / "celery"), "-A", "portal", "beat", "--loglevel=info", "--pidfile="]
+    log = log_dir / f"beat-{free_port()}.log"
+    with running(cmd, env=process_env(**env), log=log) as proc:
+        wait_until(
+            lambda: b"beat: Starting" in log.read_bytes(), timeout=60, what="celery beat", proc=proc
+        )
+        yield proc, log

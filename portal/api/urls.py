@@ -14,10 +14,13 @@ from portal.centres.api.views import (
     MemberViewSet,
 )
 from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
+from portal.digests.api.views import DigestViewSet
 from portal.homework.api.views import HomeworkViewSet
 from portal.member.api.views import CalendarFeedResetView, CalendarFeedView, NotifyPreferenceViewSet
 from portal.notifications.api.views import NoticeViewSet
+from portal.reports.api.views import ReportExportViewSet
 from portal.rosters.api.views import RosterImportViewSet
+from portal.schedules.api.views import JobRunViewSet
 from portal.submissions.api.views import (
     GradeChangeViewSet,
     SubmissionArchiveViewSet,
@@ -37,13 +40,16 @@ router.register("submissions", SubmissionViewSet, basename="submission")
 router.register("submission-archives", SubmissionArchiveViewSet, basename="submission-archive")
 router.register("grade-changes", GradeChangeViewSet, basename="grade-change")
 router.register("notices", NoticeViewSet, basename="notice")
+router.register("digests", DigestViewSet, basename="digest")
 router.register(
     "notification-preferences", NotifyPreferenceViewSet, basename="notification-preference"
 )
 router.register("homework", HomeworkViewSet, basename="homework")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("roster-imports", RosterImportViewSet, basename="roster-import")
+router.register("report-exports", ReportExportViewSet, basename="report-export")
 router.register("whiteboards", WhiteboardViewSet, basename="whiteboard")
+router.register("job-runs", JobRunViewSet, basename="job-run")
 
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),

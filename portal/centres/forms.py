@@ -6,14 +6,31 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from portal.accounts.models import User
-from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.centres.models import REMINDER_DAYS, Centre, Guardianship, Membership, Role
 from portal.core.viewsets import CentreScopedForm
 
 
 class CentreForm(CentreScopedForm):
+    reminder_days_before = forms.TypedMultipleChoiceField(
+        label="Send homework reminders",
+        choices=list(REMINDER_DAYS.items()),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="At 9:00 on these days, students who have not handed homework in get a "
+        "reminder. None ticked: no reminders.",
+    )
+
     class Meta:
         model = Centre
-        fields = ["name", "slug", "timezone", "contact_email"]
+        fields = [
+            "name",
+            "slug",
+            "timezone",
+            "contact_email",
+            "reminder_days_before",
+            "digest_skip_empty",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -22,6 +22,28 @@ def validate_timezone(value: str) -> None:
         )
 
 
+#: The reminder moments a centre can choose: days before the due date, 0 = the morning it is due.
+REMINDER_DAYS = {
+    0: "The morning it is due",
+    1: "The day before",
+    2: "Two days before",
+    3: "Three days before",
+    7: "A week before",
+}
+
+
+def default_reminder_days() -> list[int]:
+    return [1]
+
+
+def validate_reminder_days(value) -> None:
+    if not isinstance(value, list) or any(day not in REMINDER_DAYS for day in value):
+        raise ValidationError(
+            "Choose reminder days from: %(days)s.",
+            params={"days": ", ".join(str(day) for day in REMINDER_DAYS)},
+        )
+
+
 class CentreQuerySet(CentreScopedQuerySet):
     centre_path = "pk"
 
@@ -43,6 +65,18 @@ class Centre(models.Model):
         help_text="Schedules (reminders, digests) run in this time zone.",
     )
     contact_email = models.EmailField("contact e-mail")
+    reminder_days_before = models.JSONField(
+        "send reminders",
+        default=default_reminder_days,
+        validators=[validate_reminder_days],
+        help_text="When students who have not handed homework in get a reminder, at 9:00: "
+        "days before it is due (0 = the morning it is due).",
+    )
+    digest_skip_empty = models.BooleanField(
+        "skip empty digests",
+        default=True,
+        help_text="Send no weekly digest to a parent when there is nothing to report.",
+    )
     admin_group = models.OneToOneField(
         "auth.Group",
         null=True,
@@ -141,6 +175,19 @@ class GuardianshipQuerySet(CentreScopedQuerySet):
     def member_filter(self, user) -> Q:
         return super().member_filter(user) | Q(guardian=user) | Q(student=user)
 
+    def following(self):
+        """Links whose guardian still wants some news of the child (any kind of e-mail on)."""
+        return self.filter(Q(email_notices=True) | Q(weekly_digest=True) | Q(reminder_copies=True))
+
+    def of_active_guardians(self):
+        """Links whose guardian is still an active guardian at the link's centre."""
+        return self.filter(
+            guardian__is_active=True,
+            guardian__memberships__centre=models.F("centre"),
+            guardian__memberships__role=Role.GUARDIAN,
+            guardian__memberships__is_active=True,
+        )
+
 
 class Guardianship(models.Model):
     """A parent or guardian linked to a student of the same centre."""
@@ -159,21 +206,30 @@ class Guardianship(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardians_of"
     )
 
-    class Notify(models.TextChoices):
-        IMMEDIATE = "immediate", "Immediately, by e-mail"
-        DIGEST = "digest", "In the weekly digest only"
-        OFF = "off", "Off"
-
     relationship = models.CharField(
         max_length=16, choices=Relationship.choices, default=Relationship.PARENT
     )
-    notify = models.CharField(
-        "notifications",
-        max_length=16,
-        choices=Notify.choices,
-        default=Notify.IMMEDIATE,
-        help_text="How this parent/guardian hears about new homework and announcements.",
+    # Three kinds of e-mail, each switched on or off per child: the one-click unsubscribe link
+    # in each e-mail turns off exactly its own kind for exactly that child.
+    email_notices = models.BooleanField(
+        "e-mail at once",
+        default=True,
+        help_text="An e-mail as soon as homework or an announcement goes live, or marked work "
+        "comes back.",
     )
+    weekly_digest = models.BooleanField(
+        "weekly digest",
+        default=True,
+        help_text="The Sunday evening summary of the week: homework, missing work, grades, news.",
+    )
+    reminder_copies = models.BooleanField(
+        "copies of reminders",
+        default=False,
+        help_text="A copy of the reminder the student gets when homework is due and not handed in.",
+    )
+
+    #: The kinds of e-mail a guardian switches on or off per child (and unsubscribes from).
+    EMAIL_KINDS = ("email_notices", "weekly_digest", "reminder_copies")
 
     objects = GuardianshipQuerySet.as_manager()
 
@@ -191,6 +247,15 @@ class Guardianship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.student} ({self.get_relationship_display()})"
+
+    def email_kinds_display(self) -> str:
+        """'E-mail at once, weekly digest', or 'no e-mails'."""
+        kinds = [
+            str(self._meta.get_field(kind).verbose_name)
+            for kind in self.EMAIL_KINDS
+            if getattr(self, kind)
+        ]
+        return ", ".join(kinds).capitalize() if kinds else "No e-mails"
 
     def clean(self) -> None:
         """Both people must hold the matching role at this centre: links never cross centres."""

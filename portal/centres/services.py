@@ -89,11 +89,28 @@ def ensure_manages(*, by: User | None, centre: Centre) -> None:
 
 
 @transaction.atomic
-def centre_create(*, name: str, slug: str, timezone: str, contact_email: str) -> Centre:
-    """Create a centre with its home page, document collection and admin/teacher groups."""
+def centre_create(
+    *,
+    name: str,
+    slug: str,
+    timezone: str,
+    contact_email: str,
+    reminder_days_before: list[int] | None = None,
+    digest_skip_empty: bool = True,
+) -> Centre:
+    """Create a centre with its home page, document collection and admin/teacher groups (and,
+    through the schedules app, its reminder and digest schedules)."""
     from portal.home.models import CentreHomePage, HomePage
 
-    centre = Centre(name=name, slug=slug, timezone=timezone, contact_email=contact_email)
+    centre = Centre(
+        name=name,
+        slug=slug,
+        timezone=timezone,
+        contact_email=contact_email,
+        digest_skip_empty=digest_skip_empty,
+    )
+    if reminder_days_before is not None:
+        centre.reminder_days_before = sorted(reminder_days_before)
     centre.full_clean()
     centre.save()
 

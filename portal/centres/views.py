@@ -17,6 +17,8 @@ class CentreCreateView(ServiceSaveMixin, CreateView):
             slug=data["slug"],
             timezone=data["timezone"],
             contact_email=data["contact_email"],
+            reminder_days_before=data["reminder_days_before"],
+            digest_skip_empty=data["digest_skip_empty"],
         )
 
 

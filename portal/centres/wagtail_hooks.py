@@ -23,7 +23,14 @@ class CentreViewSet(CentreScopedModelViewSet):
     search_fields = ["name", "slug"]
     inspect_view_enabled = True
     form_class = CentreForm
-    form_fields = ["name", "slug", "timezone", "contact_email"]
+    form_fields = [
+        "name",
+        "slug",
+        "timezone",
+        "contact_email",
+        "reminder_days_before",
+        "digest_skip_empty",
+    ]
 
 
 class MembershipViewSet(CentreScopedModelViewSet):

@@ -17,7 +17,9 @@ from portal.centres import services as centre_services
 from portal.centres.models import Centre, Guardianship, Role
 from portal.classes import services as class_services
 from portal.classes.models import Enrollment, SchoolClass
+from portal.digests.demo import seed_digests
 from portal.homework.demo import seed_teaching
+from portal.reports.demo import seed_reports
 from portal.rosters import services as roster_services
 from portal.rosters.exports import roster_export
 from portal.rosters.models import RosterImport
@@ -46,6 +48,7 @@ class DemoCentre:
     name: str
     timezone: str
     classes: tuple[DemoClass, ...]
+    reminder_days: tuple[int, ...] = (1,)
 
 
 DEMO_CENTRES = (
@@ -58,6 +61,7 @@ DEMO_CENTRES = (
             DemoClass("7E1", "Year 7 English", "English", "Year 7", (2,), range(1, 21)),
             DemoClass("7S1", "Year 7 Science", "Science", "Year 7", (1, 2), range(1, 11)),
         ),
+        reminder_days=(1, 3),
     ),
     DemoCentre(
         slug="hillcrest",
@@ -106,6 +110,7 @@ class DemoSeeder:
             slug=spec.slug,
             timezone=spec.timezone,
             contact_email=f"office@{spec.slug}.example",
+            reminder_days_before=list(spec.reminder_days),
         )
         domain = f"{spec.slug}.example"
         self.member(centre, Role.ADMIN, f"admin@{domain}", "Centre", f"Admin ({spec.slug})")
@@ -148,6 +153,8 @@ class DemoSeeder:
         seed_teaching(centre)
         seed_submissions(centre)
         seed_whiteboards(centre)
+        seed_reports(centre)
+        seed_digests(centre)
         return centre
 
     def roster_import(self, centre: Centre) -> None:

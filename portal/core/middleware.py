@@ -18,7 +18,12 @@ PAGE_VIEW_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination
 #: URL arguments that name a page anywhere else in the admin (explorer, page chooser).
 PAGE_KWARGS = ("page_id", "parent_page_id")
 #: Screens that show every centre's data at once: platform admins only.
-PLATFORM_ONLY_URL_NAMESPACES = {"wagtailusers_users", "wagtailusers_groups", "wagtailsites"}
+PLATFORM_ONLY_URL_NAMESPACES = {
+    "wagtailusers_users",
+    "wagtailusers_groups",
+    "wagtailsites",
+    "schedules",
+}
 PLATFORM_ONLY_URL_NAMES = {
     "wagtailadmin_reports:site_history",
     "wagtailadmin_reports:site_history_results",

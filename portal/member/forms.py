@@ -55,14 +55,22 @@ class GradeForm(forms.Form):
 
 
 class NotifyForm(forms.Form):
-    """One choice per linked child, named by the guardian link's id."""
+    """Per linked child, the kinds of e-mail wanted; fields named by the guardian link's id."""
 
     def __init__(self, *args, links: list[Guardianship], **kwargs):
         super().__init__(*args, **kwargs)
         for link in links:
-            self.fields[f"notify_{link.pk}"] = forms.ChoiceField(
+            self.fields[f"notify_{link.pk}"] = forms.MultipleChoiceField(
                 label=f"About {link.student.get_full_name() or link.student.email}",
-                choices=Guardianship.Notify.choices,
-                initial=link.notify,
-                widget=forms.RadioSelect,
+                choices=[
+                    (kind, Guardianship._meta.get_field(kind).verbose_name.capitalize())
+                    for kind in Guardianship.EMAIL_KINDS
+                ],
+                initial=[kind for kind in Guardianship.EMAIL_KINDS if getattr(link, kind)],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
             )
+
+    def wanted(self, link: Guardianship) -> dict[str, bool]:
+        chosen = self.cleaned_data[f"notify_{link.pk}"]
+        return {kind: kind in chosen for kind in Guardianship.EMAIL_KINDS}

@@ -8,12 +8,16 @@ from portal.accounts.models import User
 from portal.centres.models import Guardianship
 
 
-def guardian_notify_set(*, guardianship: Guardianship, notify: str, by: User) -> Guardianship:
-    """How a guardian hears about one child: immediately, in the digest only, or not at all."""
+def guardian_preferences_set(
+    *, guardianship: Guardianship, by: User, **wanted: bool
+) -> Guardianship:
+    """Which e-mails a guardian gets about one child: any of `Guardianship.EMAIL_KINDS`."""
     if guardianship.guardian_id != by.pk:
         raise PermissionDenied("Only the parent/guardian chooses their notifications.")
-    if notify not in Guardianship.Notify.values:
-        raise ValidationError({"notify": f"Choose one of {', '.join(Guardianship.Notify.values)}."})
-    guardianship.notify = notify
-    guardianship.save(update_fields=["notify"])
+    unknown = set(wanted) - set(Guardianship.EMAIL_KINDS)
+    if unknown:
+        raise ValidationError({kind: "Not a kind of e-mail." for kind in sorted(unknown)})
+    for kind, on in wanted.items():
+        setattr(guardianship, kind, bool(on))
+    guardianship.save(update_fields=list(wanted))
     return guardianship

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from portal.digests import views as digest_views
 from portal.member import views
 
 app_name = "member"
@@ -16,4 +17,6 @@ urlpatterns = [
     path("notifications/", views.notices, name="notices"),
     path("notifications/<int:pk>/", views.notice_open, name="notice"),
     path("settings/", views.preferences, name="preferences"),
+    path("digests/", digest_views.archive, name="digests"),
+    path("digests/<int:pk>/", digest_views.detail, name="digest"),
 ]

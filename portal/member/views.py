@@ -21,7 +21,7 @@ from portal.member import calendar, selectors
 from portal.member.centres import SESSION_KEY, current_centre, roles_here
 from portal.member.forms import GradeForm, NotifyForm
 from portal.member.models import CalendarFeed
-from portal.member.services import guardian_notify_set
+from portal.member.services import guardian_preferences_set
 from portal.notifications.models import Notice
 from portal.notifications.notices import notice_mark_read
 from portal.submissions import services as submission_services
@@ -212,9 +212,7 @@ def preferences(request):
             return redirect("member:preferences")
         if notify_form.is_valid():
             for link in links:
-                guardian_notify_set(
-                    guardianship=link, notify=notify_form.cleaned_data[f"notify_{link.pk}"], by=user
-                )
+                guardian_preferences_set(guardianship=link, by=user, **notify_form.wanted(link))
             messages.success(request, "Notification preferences saved.")
             return redirect("member:preferences")
     feed = calendar.calendar_feed_for(user=user)

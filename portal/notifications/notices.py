@@ -135,7 +135,7 @@ def notice_grade_returned(*, submission) -> int:
     centre_id = homework.school_class.centre_id
     guardians = Guardianship.objects.filter(
         centre_id=centre_id, student_id=submission.student_id
-    ).exclude(notify=Guardianship.Notify.OFF)
+    ).following()
     recipients = User.objects.filter(
         pk__in=[submission.student_id, *guardians.values_list("guardian_id", flat=True)],
         is_active=True,

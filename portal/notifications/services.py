@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextvars
+from collections import defaultdict
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import Enrollment
 from portal.notifications import notices
 from portal.notifications.models import NotificationLog
+from portal.notifications.unsubscribe import EmailKind, list_unsubscribe_headers, unsubscribe_url
 
 _suppressed = contextvars.ContextVar("notifications_suppressed", default=False)
 
@@ -54,27 +57,38 @@ def _students_of(item) -> set[int]:
     )
 
 
-def _with_immediate_guardians(*, centre_id: int, students: set[int]) -> list[User]:
+@dataclass(frozen=True)
+class Audience:
+    """Who hears at once: students, and guardians with their links to those students (the
+    links name the children an e-mail's unsubscribe address switches off)."""
+
+    recipients: list[User]
+    guardian_links: dict[int, list[Guardianship]]
+
+
+def _with_immediate_guardians(*, centre_id: int, students: set[int]) -> Audience:
     """The students, and those of their guardians (still guardians at the centre) who asked to
     hear immediately about that child."""
-    guardians = Guardianship.objects.filter(
-        centre_id=centre_id,
-        student_id__in=students,
-        notify=Guardianship.Notify.IMMEDIATE,
-        guardian__memberships__centre_id=centre_id,
-        guardian__memberships__role=Role.GUARDIAN,
-        guardian__memberships__is_active=True,
-    ).values_list("guardian_id", flat=True)
-    return list(User.objects.filter(pk__in=students | set(guardians), is_active=True))
+    links = defaultdict(list)
+    for link in Guardianship.objects.of_active_guardians().filter(
+        centre_id=centre_id, student_id__in=students, email_notices=True
+    ):
+        links[link.guardian_id].append(link)
+    recipients = User.objects.filter(pk__in=students | set(links), is_active=True)
+    return Audience(recipients=list(recipients), guardian_links=dict(links))
 
 
 def go_live_recipients(item) -> list[User]:
     """Students the item is for, and their guardians who asked to hear immediately."""
+    return _go_live_audience(item).recipients
+
+
+def _go_live_audience(item) -> Audience:
     centre_id = item.centre_id_for_publishing()
     return _with_immediate_guardians(centre_id=centre_id, students=_students_of(item))
 
 
-def _message(
+def centre_email(
     *, template: str, centre: Centre, recipient: User, context: dict
 ) -> EmailMultiAlternatives:
     """An HTML + plain-text e-mail from `template`{_subject.txt,.txt,.html}, sent in the
@@ -93,7 +107,7 @@ def _message(
     return message
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
@@ -108,7 +122,7 @@ def send_once(
     item,
     centre: Centre,
     generation: int,
-    recipients: list[User],
+    audience: Audience,
     template: str,
     context: dict,
 ) -> int:
@@ -117,6 +131,7 @@ def send_once(
     Safe to run any number of times, in parallel too: each recipient's row is claimed in bulk,
     then locked while its e-mail is sent and marked sent in the same transaction. A worker that
     dies mid-send leaves the row pending for the retry; a second worker skips locked rows.
+    Guardians' e-mails carry a one-click unsubscribe from these e-mails about their children.
     """
     content_type = ContentType.objects.get_for_model(item)
     NotificationLog.objects.bulk_create(
@@ -128,7 +143,7 @@ def send_once(
                 object_id=item.pk,
                 generation=generation,
             )
-            for recipient in recipients
+            for recipient in audience.recipients
         ],
         ignore_conflicts=True,
     )
@@ -150,9 +165,19 @@ def send_once(
                 )
                 if log is None:  # sent meanwhile, or being sent by another worker
                     continue
-                message = _message(
-                    template=template, centre=centre, recipient=log.recipient, context=context
+                links = audience.guardian_links.get(log.recipient_id)
+                unsubscribe = {"links": links, "kind": EmailKind.NOTICES} if links else None
+                message = centre_email(
+                    template=template,
+                    centre=centre,
+                    recipient=log.recipient,
+                    context={
+                        **context,
+                        "unsubscribe_url": unsubscribe and unsubscribe_url(**unsubscribe),
+                    },
                 )
+                if unsubscribe:
+                    message.extra_headers.update(list_unsubscribe_headers(**unsubscribe))
                 # One Message-ID per notice: if a crash between the server's "250" and our
                 # commit makes us send again, mailboxes see the same message, not a second.
                 message.extra_headers["Message-ID"] = notice_message_id(log)
@@ -167,23 +192,23 @@ def send_once(
 
 def notify_go_live(*, item, generation: int) -> int:
     """New homework or an announcement is live: its audience hears, by notice and e-mail."""
-    recipients = go_live_recipients(item)
-    notices.notice_go_live(item=item, generation=generation, recipients=recipients)
+    audience = _go_live_audience(item)
+    notices.notice_go_live(item=item, generation=generation, recipients=audience.recipients)
     return send_once(
         item=item,
         centre=Centre.objects.get(pk=item.centre_id_for_publishing()),
         generation=generation,
-        recipients=recipients,
+        audience=audience,
         template="notifications/go_live",
         context={
             "item": item,
             "kind": item._meta.verbose_name,
-            "link": _absolute(item.get_member_url()),
+            "link": absolute_url(item.get_member_url()),
         },
     )
 
 
-def returned_work_recipients(submission) -> list[User]:
+def returned_work_audience(submission) -> Audience:
     """The student, and guardians of theirs who asked to hear immediately."""
     return _with_immediate_guardians(
         centre_id=submission.homework.school_class.centre_id,
@@ -200,11 +225,11 @@ def notify_work_returned(*, submission, generation: int) -> int:
         item=submission,
         centre=homework.school_class.centre,
         generation=generation,
-        recipients=returned_work_recipients(submission),
+        audience=returned_work_audience(submission),
         template="notifications/work_returned",
         context={
             "submission": submission,
             "homework": homework,
-            "link": _absolute(reverse("member:submission", args=[submission.pk])),
+            "link": absolute_url(reverse("member:submission", args=[submission.pk])),
         },
     )

@@ -89,6 +89,10 @@ LOCAL_APPS = [
     "portal.submissions",
     "portal.member",
     "portal.whiteboard",
+    "portal.reports",
+    "portal.digests",
+    "portal.reminders",
+    "portal.schedules",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -194,12 +198,8 @@ def redis_roles(url: str, prefix: str) -> dict:
     }
 
 
-vars().update(
-    redis_roles(
-        env("REDIS_URL", default="redis://127.0.0.1:6379/0"),
-        env("REDIS_PREFIX", default="portal"),
-    )
-)
+REDIS_PREFIX = env("REDIS_PREFIX", default="portal")
+vars().update(redis_roles(env("REDIS_URL", default="redis://127.0.0.1:6379/0"), REDIS_PREFIX))
 
 # CELERY
 # ------------------------------------------------------------------------------
@@ -216,7 +216,12 @@ CELERY_TASK_TIME_LIMIT = 15 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 14 * 60
 # Longer than any countdown/eta we use, so Redis does not redeliver a waiting task early.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's database scheduler, behind a lock: a second beat stands by.
+CELERY_BEAT_SCHEDULER = "portal.schedules.beat:SingleBeatScheduler"
+BEAT_LOCK_TTL = env.float("BEAT_LOCK_TTL", default=30.0)
+BEAT_LOCK_FILE = env("BEAT_LOCK_FILE", default=str(BASE_DIR / "var" / "beat.lock"))
+# Centres' jobs run in each centre's time zone; platform jobs (the nightly clean-up) in this one.
+PLATFORM_TIME_ZONE = env("PLATFORM_TIME_ZONE", default="Europe/London")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # E-MAIL

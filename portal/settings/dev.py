@@ -23,6 +23,7 @@ CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}
 
 # Background jobs really run: a Celery worker and beat share a broker made of folders.
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
+BEAT_LOCK_FILE = str(VAR_DIR / "beat.lock")
 MEDIA_ROOT = VAR_DIR / "media"
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 CELERY_BROKER_URL = "filesystem://"
@@ -40,6 +41,8 @@ CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 # E-mail lands as files a person can open: var/mail/*.log
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# …and readable at /dev/mailbox/ (platform admin).
+DEV_MAILBOX_DIR = EMAIL_FILE_PATH
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -10,7 +10,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["testserver", "127.0.0.1", "l
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Redis database 1 and its own prefix: a test run never touches a running stack's cache,
 # sessions, Celery queue or channels (those use database 0).
-vars().update(redis_roles(env("REDIS_URL", default="redis://127.0.0.1:6379/1"), "portal-test"))
+REDIS_PREFIX = "portal-test"
+vars().update(redis_roles(env("REDIS_URL", default="redis://127.0.0.1:6379/1"), REDIS_PREFIX))
 # In-process tests read mail from django.core.mail.outbox; worker processes started by the
 # tests get EMAIL_URL pointing at a real SMTP server (aiosmtpd) and send through it.
 if not env("EMAIL_URL", default=""):

@@ -311,8 +311,37 @@ MATRIX: dict[str, Entry] = {
 }
 
 # The member site's operations; imported last because they build on the helpers above.
+from tests.api.matrix_digests import DIGESTS  # noqa: E402
 from tests.api.matrix_member import MEMBER_SITE  # noqa: E402
+from tests.api.matrix_reports import REPORTS  # noqa: E402
 from tests.api.matrix_whiteboard import WHITEBOARDS  # noqa: E402
 
 MATRIX.update(MEMBER_SITE)
+MATRIX.update(DIGESTS)
 MATRIX.update(WHITEBOARDS)
+MATRIX.update(REPORTS)
+
+
+def reminder_run(centre: Centre):
+    """A finished run of the centre's reminders (demo data has none: jobs run at 9:00)."""
+    from django.utils import timezone
+
+    from portal.schedules.models import Job, JobRun
+
+    run, _ = JobRun.objects.get_or_create(
+        job=Job.REMINDERS,
+        centre=centre,
+        period=timezone.localdate(),
+        defaults={"started_at": timezone.now(), "status": JobRun.Status.DONE},
+    )
+    return run
+
+
+MATRIX.update(
+    {
+        "job_runs_list": Entry(own=EVERYONE_SIGNED_IN),
+        "job_runs_retrieve": Entry(
+            own=expect("200 200 404 404 404 404 401"), other=ONLY_PLATFORM, target=reminder_run
+        ),
+    }
+)

@@ -67,7 +67,10 @@ MEMBER_SITE: dict[str, Entry] = {
         own=OWN_PREFERENCE, other=NOBODYS, target=parent1_link
     ),
     "notification_preferences_partial_update": Entry(
-        own=OWN_PREFERENCE, other=NOBODYS, target=parent1_link, body=lambda c: {"notify": "digest"}
+        own=OWN_PREFERENCE,
+        other=NOBODYS,
+        target=parent1_link,
+        body=lambda c: {"email_notices": False},
     ),
     "calendar_retrieve": Entry(own=EVERYONE_SIGNED_IN),
     "calendar_reset_create": Entry(own=EVERYONE_SIGNED_IN),

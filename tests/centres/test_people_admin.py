@@ -164,10 +164,12 @@ class TestCentresScreen:
                 "slug": "lakeside",
                 "timezone": "Australia/Sydney",
                 "contact_email": "office@lakeside.example",
+                "reminder_days_before": ["3", "0"],
             },
         )
         assert response.status_code == 302, form_errors(response)
         centre = Centre.objects.get(slug="lakeside")
+        assert centre.reminder_days_before == [0, 3] and not centre.digest_skip_empty
         assert centre.home_page.live and centre.home_page.url_path.endswith("/lakeside/")
         assert centre.admin_group.permissions.filter(codename="change_schoolclass").exists()
         assert centre.collection.name == "Lakeside School"

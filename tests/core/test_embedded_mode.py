@@ -6,13 +6,18 @@ temporary folder, and checks the portal answers and beat's heartbeat job reaches
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
+import re
 import sqlite3
 import subprocess
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
+from portal.core.demo import DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL
 from tests.processes import BIN, ROOT, free_port, running, wait_until
 
 
@@ -32,7 +37,7 @@ def embedded_portal(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("embedded")
     port = free_port()
     env = embedded_env(var_dir, port)
-    for command in (["migrate", "--noinput"], ["seed_demo"]):
+    for command in (["migrate", "--noinput"], ["seed_demo"], ["run_schedules", "reminders"]):
         subprocess.run(
             [str(BIN / "python"), "manage.py", *command],
             cwd=ROOT,
@@ -63,3 +68,39 @@ def test_beat_schedules_and_the_worker_runs_jobs_without_redis(embedded_portal):
 
     wait_until(heartbeat_recorded, timeout=90, what="heartbeat from beat through the worker")
     assert b"filesystem://" in embedded_portal["log"].read_bytes()
+
+
+def signed_in_opener(url: str, email: str):
+    """A cookie-keeping HTTP client signed in through the login form, as a browser would."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(f"{url}/accounts/login/", timeout=10) as reply:
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', reply.read()).group(1)
+    form = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.decode(), "username": email, "password": DEMO_PASSWORD}
+    ).encode()
+    opener.open(urllib.request.Request(f"{url}/accounts/login/", data=form), timeout=10).close()
+    return opener
+
+
+def test_reminders_and_digests_land_in_the_readable_mailbox(embedded_portal):
+    """`make run` sends last week's digests (demo data) and today's reminders: they are written
+    to var/mail/, and the platform admin reads them at /dev/mailbox/ (nobody else can)."""
+    mail_dir = embedded_portal["var"] / "mail"
+
+    def reminders_written() -> bool:
+        return any(b"is due" in path.read_bytes() for path in mail_dir.glob("*.log"))
+
+    wait_until(reminders_written, timeout=120, what="reminders written by the worker")
+    url = embedded_portal["url"]
+    with signed_in_opener(url, PLATFORM_ADMIN_EMAIL).open(f"{url}/dev/mailbox/") as reply:
+        page = reply.read().decode()
+    assert "is due" in page and "student" in page
+    assert "week at Riverside Academy" in page and "parent" in page
+    key = re.search(r'href="/dev/mailbox/([^"/]+)/"', page).group(1)
+    with signed_in_opener(url, PLATFORM_ADMIN_EMAIL).open(f"{url}/dev/mailbox/{key}/") as reply:
+        assert b"Plain-text part" in reply.read()
+    parent = signed_in_opener(url, "parent1@riverside.example")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        parent.open(f"{url}/dev/mailbox/")
+    assert refused.value.code == 404

@@ -148,18 +148,20 @@ def test_guardian_sets_notifications_per_child(client_for, person):
     client = client_for("parent1@riverside.example")
     links = Guardianship.objects.filter(guardian=person("parent1@riverside.example"))
     first, second = links.order_by("student__pk")
+    kinds = ("pk", *Guardianship.EMAIL_KINDS)
     response = client.post(
         reverse("member:preferences"),
-        {"save_notify": "1", f"notify_{first.pk}": "off", f"notify_{second.pk}": "digest"},
+        {"save_notify": "1", f"notify_{second.pk}": ["weekly_digest", "reminder_copies"]},
     )
     assert response.status_code == 302
-    assert dict(links.values_list("pk", "notify")) == {first.pk: "off", second.pk: "digest"}
+    chosen = {first.pk: (False, False, False), second.pk: (False, True, True)}
+    assert {pk: tuple(on) for pk, *on in links.values_list(*kinds)} == chosen
     bad = client.post(
         reverse("member:preferences"),
-        {"save_notify": "1", f"notify_{first.pk}": "sms", f"notify_{second.pk}": "off"},
+        {"save_notify": "1", f"notify_{first.pk}": "sms", f"notify_{second.pk}": []},
     )
     assert bad.status_code == 200 and b"Select a valid choice" in bad.content
-    assert dict(links.values_list("pk", "notify")) == {first.pk: "off", second.pk: "digest"}
+    assert {pk: tuple(on) for pk, *on in links.values_list(*kinds)} == chosen
 
 
 def test_calendar_feed_lists_due_dates_and_a_reset_revokes_it(client_for, client, person):

@@ -50,10 +50,10 @@ def test_notify_again_tells_everyone_once_more(fractions):
 
 def test_guardian_preferences_are_honoured(fractions, riverside, person):
     Guardianship.objects.filter(guardian=person("parent3@riverside.example")).update(
-        notify=Guardianship.Notify.DIGEST
+        email_notices=False
     )
     Guardianship.objects.filter(guardian=person("parent4@riverside.example")).update(
-        notify=Guardianship.Notify.OFF
+        email_notices=False, weekly_digest=False
     )
     Membership.objects.filter(
         user=person("student20@riverside.example"), centre=riverside, role=Role.STUDENT
@@ -135,9 +135,9 @@ def test_returned_work_emails_the_student_and_immediate_parents_once(
     with django_capture_on_commit_callbacks(execute=True):
         submissions.submission_return(submission=work, by=teacher)
     parents = set(
-        Guardianship.objects.filter(
-            student=work.student, notify=Guardianship.Notify.IMMEDIATE
-        ).values_list("guardian__email", flat=True)
+        Guardianship.objects.filter(student=work.student, email_notices=True).values_list(
+            "guardian__email", flat=True
+        )
     )
     assert parents, "the control needs a parent who hears immediately"
     assert sorted(addresses()) == sorted({work.student.email, *parents})

@@ -94,13 +94,20 @@ def test_notices_and_preferences_over_the_api(api_for, person):
     links = parent.get("/api/v1/notification-preferences/").json()["results"]
     assert len(links) == 2
     changed = parent.patch(
-        f"/api/v1/notification-preferences/{links[0]['id']}/", {"notify": "off"}, format="json"
+        f"/api/v1/notification-preferences/{links[0]['id']}/",
+        {"email_notices": False, "reminder_copies": True},
+        format="json",
     )
-    assert changed.json()["notify"] == "off"
-    wrong = parent.patch(
-        f"/api/v1/notification-preferences/{links[0]['id']}/", {"notify": "sms"}, format="json"
-    )
-    assert wrong.status_code == 400
+    assert changed.json() | {"child": None} == links[0] | {
+        "child": None,
+        "email_notices": False,
+        "reminder_copies": True,
+    }
+    for wrong in ({"notify": "off"}, {"weekly_digest": "sometimes"}):
+        answer = parent.patch(
+            f"/api/v1/notification-preferences/{links[0]['id']}/", wrong, format="json"
+        )
+        assert answer.status_code == 400
 
 
 def test_the_calendar_address_is_reset_over_the_api(api_for, client):

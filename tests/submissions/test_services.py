@@ -164,7 +164,7 @@ def test_only_the_class_teachers_and_centre_admins_grade(set_homework, person, g
 def test_returning_tells_the_student_and_guardians_who_did_not_switch_off(set_homework, person):
     student, teacher = person(STUDENT), person("teacher1@riverside.example")
     Guardianship.objects.filter(guardian=person("parent1@riverside.example")).update(
-        notify=Guardianship.Notify.OFF
+        email_notices=False, weekly_digest=False, reminder_copies=False
     )
     submission = hand_in(set_homework("riverside", "7M1", title="Long division"), student)
     services.submission_grade(submission=submission, points=18, feedback="Neat", by=teacher)
@@ -172,7 +172,7 @@ def test_returning_tells_the_student_and_guardians_who_did_not_switch_off(set_ho
     told = Notice.objects.filter(title="Returned: Long division", kind=Notice.Kind.GRADE)
     assert set(told.values_list("recipient__email", flat=True)) == {STUDENT}
     Guardianship.objects.filter(guardian=person("parent1@riverside.example")).update(
-        notify=Guardianship.Notify.DIGEST
+        weekly_digest=True
     )
     services.submission_return(submission=submission, by=teacher)  # returned again: news again
     assert set(told.values_list("recipient__email", flat=True)) == {

@@ -13,7 +13,7 @@ from portal.api.viewsets import CentreScopedViewSet, summaries
 from portal.centres.api.serializers import PersonSerializer
 from portal.centres.models import Guardianship
 from portal.member import calendar
-from portal.member.services import guardian_notify_set
+from portal.member.services import guardian_preferences_set
 
 
 class NotifyPreferenceSerializer(StrictModelSerializer):
@@ -21,12 +21,12 @@ class NotifyPreferenceSerializer(StrictModelSerializer):
 
     class Meta:
         model = Guardianship
-        fields = ["id", "centre", "child", "notify"]
+        fields = ["id", "centre", "child", *Guardianship.EMAIL_KINDS]
         read_only_fields = ["id", "centre", "child"]
 
 
 @summaries(
-    list="How I hear about each of my children (immediately, digest only, off)",
+    list="Which e-mails I get about each of my children (at once, weekly digest, reminders)",
     retrieve="My notification preference for one child",
     partial_update="Change how I hear about one child",
 )
@@ -50,10 +50,8 @@ class NotifyPreferenceViewSet(
         return [permission() for permission in self.permission_classes[:1]]
 
     def perform_update(self, serializer):
-        serializer.instance = guardian_notify_set(
-            guardianship=serializer.instance,
-            notify=serializer.validated_data.get("notify", serializer.instance.notify),
-            by=self.request.user,
+        serializer.instance = guardian_preferences_set(
+            guardianship=serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
 

@@ -31,7 +31,9 @@ class Command(BaseCommand):
                     "    teachers        teacher1@riverside.example … teacher2@hillcrest.example",
                     "    students        student1@riverside.example … student20@hillcrest.example",
                     "    parents         parent1@riverside.example … parent15@hillcrest.example",
-                    "  E-mail the portal sends is written to var/mail/. Stop with Ctrl-C.",
+                    f"  E-mail the portal sends:      {url}dev/mailbox/ (platform admin; files in "
+                    "var/mail/)",
+                    "  Stop with Ctrl-C.",
                     "",
                 ]
             )

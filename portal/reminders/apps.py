@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RemindersConfig(AppConfig):
+    name = "portal.reminders"
+    verbose_name = "Homework reminders"
