@@ -4,13 +4,15 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# `make stack SCALE=2`: gunicorn and daphne processes behind nginx.
+SCALE ?= 1
 # Tests use the machine's services unless DATABASE_URL / REDIS_URL say otherwise.
 TEST_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/school_portal} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/1}
 # Embedded mode ignores any service URLs in the shell.
 EMBEDDED_ENV := env -u DATABASE_URL -u REDIS_URL DJANGO_SETTINGS_MODULE=portal.settings.dev
 
-.PHONY: run test lint fmt install install-test clean-embedded bench system-packages
+.PHONY: run test lint fmt install install-test clean-embedded bench system-packages stack stack-stop
 
 ## Virtualenv with the pinned runtime packages (re-done when the lock file changes).
 $(BIN)/.installed: requirements.lock pyproject.toml
@@ -37,6 +39,9 @@ system-packages:
 	@command -v npm >/dev/null || { \
 		echo "Installing Debian packages for the browser tests: npm"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { \
+		echo "Installing Debian packages for the stack tests: nginx"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; }
 
 install: $(BIN)/.installed
 install-test: $(BIN)/.installed-test
@@ -48,6 +53,15 @@ run: $(BIN)/.installed
 	$(EMBEDDED_ENV) $(BIN)/python manage.py seed_demo
 	$(EMBEDDED_ENV) $(BIN)/python manage.py run_schedules reminders
 	$(EMBEDDED_ENV) PORTAL_PORT=$(PORT) $(BIN)/honcho --procfile deploy/Procfile.embedded start
+
+## The production topology on this machine: nginx (TLS, self-signed) in front of gunicorn and
+## daphne, Celery worker and beat, on the machine's PostgreSQL and Redis (database
+## school_portal_stack, Redis db 2). Serves https://127.0.0.1:8443/; Ctrl-C or `make stack-stop`.
+stack: $(BIN)/.installed
+	$(BIN)/python deploy/stack/stack.py --scale $(SCALE)
+
+stack-stop:
+	$(BIN)/python deploy/stack/stack.py --stop
 
 ## The full suite against the machine's PostgreSQL and Redis (started by .ci/run in CI).
 test: $(BIN)/.installed-test system-packages node_modules/axe-core/axe.min.js

@@ -23,6 +23,7 @@ PLATFORM_ONLY_URL_NAMESPACES = {
     "wagtailusers_groups",
     "wagtailsites",
     "schedules",
+    "system_status",
 }
 PLATFORM_ONLY_URL_NAMES = {
     "wagtailadmin_reports:site_history",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.urls import include, path, reverse
 from wagtail import hooks
 
+from portal.core import status_views
 from portal.home.selectors import pages_visible_to
+from portal.schedules.wagtail_hooks import PlatformAdminMenuItem
 
 
 @hooks.register("construct_explorer_page_queryset")
@@ -21,3 +24,19 @@ def chooser_pages_of_own_centres(pages, request):
 def hide_platform_wide_reports(request, menu_items):
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+
+
+@hooks.register("register_admin_urls")
+def system_status_urls():
+    urls = [
+        path("", status_views.SystemStatusView.as_view(), name="index"),
+        path("json/", status_views.SystemStatusJsonView.as_view(), name="json"),
+    ]
+    return [path("status/", include((urls, "system_status"), namespace="system_status"))]
+
+
+@hooks.register("register_settings_menu_item")
+def system_status_menu_item():
+    return PlatformAdminMenuItem(
+        "System status", reverse("system_status:index"), icon_name="desktop", order=910
+    )

@@ -37,6 +37,9 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The same PostgreSQL backend, counting queries, errors and their durations for /metrics.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 
 # APPS
 # ------------------------------------------------------------------------------
@@ -74,6 +77,7 @@ THIRD_PARTY_APPS = [
     "channels",
     "django_celery_beat",
     "import_export",
+    "django_prometheus",
 ]
 LOCAL_APPS = [
     "portal.core",
@@ -112,6 +116,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    # Outermost pair: request latency, status and error counts for /metrics (django-prometheus).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -123,6 +130,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.core.middleware.CentreAdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 # TEMPLATES / STATIC / MEDIA
@@ -180,7 +188,8 @@ def redis_roles(url: str, prefix: str) -> dict:
         "REDIS_URL": url,
         "CACHES": {
             "default": {
-                "BACKEND": "django_redis.cache.RedisCache",
+                # django-redis, counting cache hits and misses for /metrics.
+                "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": prefix,
                 "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
@@ -204,6 +213,8 @@ vars().update(redis_roles(env("REDIS_URL", default="redis://127.0.0.1:6379/0"), 
 # CELERY
 # ------------------------------------------------------------------------------
 CELERY_TIMEZONE = "UTC"
+# One queue per installation, so two stacks sharing a Redis never take each other's tasks.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -298,13 +309,33 @@ SPECTACULAR_SETTINGS = {
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_URLS_REGEX = r"^/api/.*$"
 
-# LOGGING
+# MONITORING: /metrics for these addresses only (nginx refuses it from outside as well),
+# backups (deploy/backup.sh) and logs (production writes LOG_DIR/django.log).
+# ------------------------------------------------------------------------------
+METRICS_ALLOWED_IPS = env.list(
+    "METRICS_ALLOWED_IPS",
+    default=["127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"],
+)
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+LOG_DIR = Path(env("LOG_DIR", default=str(BASE_DIR / "logs")))
+
+# LOGGING: one line per request with its id (portal.core.requestlog)
 # ------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "portal.core.requestlog.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "portal.core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

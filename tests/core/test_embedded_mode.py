@@ -7,6 +7,7 @@ temporary folder, and checks the portal answers and beat's heartbeat job reaches
 from __future__ import annotations
 
 import http.cookiejar
+import json
 import os
 import re
 import sqlite3
@@ -104,3 +105,17 @@ def test_reminders_and_digests_land_in_the_readable_mailbox(embedded_portal):
     with pytest.raises(urllib.error.HTTPError) as refused:
         parent.open(f"{url}/dev/mailbox/")
     assert refused.value.code == 404
+
+
+def test_system_status_shows_what_embedded_mode_does_not_use(embedded_portal):
+    url = embedded_portal["url"]
+    opener = signed_in_opener(url, PLATFORM_ADMIN_EMAIL)
+    with opener.open(f"{url}/admin/status/") as reply:
+        page = reply.read().decode()
+    assert "Not used in embedded mode" in page and "SQLite" in page
+    with opener.open(f"{url}/admin/status/json/") as reply:
+        sections = json.loads(reply.read())["sections"]
+    assert sections["database"]["values"]["vendor"] == "sqlite"
+    assert sections["database"]["values"]["size_bytes"] > 0
+    assert sections["redis"]["state"] == "not_used"
+    assert sections["celery"]["values"]["queue_length"] is None

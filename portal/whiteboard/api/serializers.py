@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.api.serializers import StrictModelSerializer, StrictSerializer
@@ -9,6 +11,7 @@ from portal.whiteboard.models import Whiteboard
 from portal.whiteboard.selectors import EXPORT_FORMATS, OPS_PAGE
 
 
+@extend_schema_field(OpenApiTypes.INT)  # a primary key, also where no model tells the schema
 class VisibleTo(serializers.PrimaryKeyRelatedField):
     """An object of `model` the requesting user can see; others are "does not exist"."""
 
