@@ -83,4 +83,7 @@ clean-embedded:
 
 ## Benchmarks: our figures beside baselines measured in the same run; writes bench/results.json.
 bench: $(BIN)/.installed-test
+	@command -v wrk >/dev/null || { \
+		echo "Installing Debian packages for the API benchmark: wrk"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(TEST_ENV) DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python -m bench $(BENCH)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
+from portal.api.filters import default_filter_backends
 from portal.centres.models import Centre
 from portal.centres.scoping import Role, centre_ids_where
 
@@ -59,6 +60,7 @@ class CentreScopedViewSet(viewsets.GenericViewSet):
 
     model = None
     permission_classes = [permissions.IsAuthenticated, ManagesObjectForWrites]
+    filter_backends = default_filter_backends()
 
     def base_queryset(self):
         """Override to add select_related/prefetch_related/annotations (keep the model's own

@@ -117,3 +117,26 @@ def test_the_calendar_address_is_reset_over_the_api(api_for, client):
     assert client.get(path).status_code == 200
     new = me.post("/api/v1/calendar/reset/").json()["url"]
     assert new != old and client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "reader", [TEACHER, STUDENT, "parent1@riverside.example", "admin@example.com"]
+)
+def test_the_list_rows_are_what_the_serializer_gives(reader, api_for, set_homework, private_files):
+    """The list reads values() for speed; each row must equal the object as retrieved (files,
+    the nested person, status, and points hidden until returned unless the reader grades)."""
+    homework = set_homework("riverside", "7M1")
+    handed_in = api_for(STUDENT).post(
+        "/api/v1/submissions/",
+        {"homework": homework.pk, "text": "x", "upload": [upload("a.txt"), upload("b.txt")]},
+        format="multipart",
+    )
+    url = f"/api/v1/submissions/{handed_in.json()['id']}/"
+    api_for(TEACHER).post(url + "grade/", {"points": 7, "feedback": "good"}, format="json")
+    client = api_for(reader)
+    rows = client.get("/api/v1/submissions/", {"page_size": 200}).json()["results"]
+    assert any(row["files"] for row in rows), "the control needs a row with files"
+    for row in rows:
+        assert row == client.get(f"/api/v1/submissions/{row['id']}/").json()
+    by_ordering = client.get("/api/v1/submissions/", {"page_size": 200, "ordering": "-id"})
+    assert by_ordering.json()["results"] == rows
