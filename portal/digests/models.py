@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import models
 
 from portal.centres.scoping import CentreScopedQuerySet
+from portal.notifications.mail import stable_message_id
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
 
@@ -81,6 +81,4 @@ class Digest(models.Model):
 
     def stable_message_id(self) -> str:
         """The same Message-ID whenever this digest is sent: a re-send is the same message."""
-        _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-        domain = from_address.rpartition("@")[2] or "school-portal.local"
-        return f"<digest-{self.pk}-{self.week_start:%Y%m%d}@{domain}>"
+        return stable_message_id(f"digest-{self.pk}-{self.week_start:%Y%m%d}")

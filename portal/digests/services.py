@@ -12,7 +12,6 @@ import datetime as dt
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
 from smtplib import SMTPRecipientsRefused, SMTPResponseException
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from django.utils import timezone
 from portal.centres.models import Centre
 from portal.digests.models import Digest
 from portal.digests.selectors import CentreWeek, Family, Week, digest_links
+from portal.notifications.mail import centre_sender
 from portal.notifications.services import centre_email
 from portal.notifications.unsubscribe import EmailKind, unsubscribe_url
 
@@ -133,11 +133,10 @@ def digests_build(
 
 def _email(digest: Digest, centre: Centre) -> EmailMultiAlternatives:
     """The stored digest as an e-mail; the same headers every time it is (re)sent."""
-    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=digest.subject,
         body=digest.text,
-        from_email=formataddr((centre.name, from_address)),
+        from_email=centre_sender(centre),
         to=[digest.guardian.email],
         reply_to=[centre.contact_email],
         headers={

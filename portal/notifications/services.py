@@ -6,9 +6,7 @@ import contextvars
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email.utils import formataddr, parseaddr
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -19,6 +17,7 @@ from portal.accounts.models import User
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import Enrollment
 from portal.notifications import notices
+from portal.notifications.mail import absolute_url, centre_sender, stable_message_id
 from portal.notifications.models import NotificationLog
 from portal.notifications.unsubscribe import EmailKind, list_unsubscribe_headers, unsubscribe_url
 
@@ -95,11 +94,10 @@ def centre_email(
     centre's name, replies going to the centre's office."""
     context = {**context, "centre": centre, "recipient": recipient}
     subject = render_to_string(f"{template}_subject.txt", context).strip()
-    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"{template}.txt", context),
-        from_email=formataddr((centre.name, from_address)),
+        from_email=centre_sender(centre),
         to=[recipient.email],
         reply_to=[centre.contact_email],
     )
@@ -107,14 +105,8 @@ def centre_email(
     return message
 
 
-def absolute_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 def notice_message_id(log: NotificationLog) -> str:
-    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    domain = from_address.rpartition("@")[2] or "school-portal.local"
-    return f"<notice-{log.pk}-{log.generation}@{domain}>"
+    return stable_message_id(f"notice-{log.pk}-{log.generation}")
 
 
 def send_once(

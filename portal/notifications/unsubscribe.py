@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
 from django.urls import reverse
 
 from portal.centres.models import Guardianship
+from portal.notifications.mail import absolute_url
 
 _SALT = "portal.notifications.unsubscribe"
 
@@ -48,7 +48,7 @@ def unsubscribe_url(*, links: Iterable[Guardianship], kind: EmailKind) -> str:
         salt=_SALT,
         compress=True,
     )
-    return settings.PORTAL_BASE_URL.rstrip("/") + reverse("unsubscribe", args=[token])
+    return absolute_url(reverse("unsubscribe", args=[token]))
 
 
 def list_unsubscribe_headers(*, links: Iterable[Guardianship], kind: EmailKind) -> dict[str, str]:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from email.utils import parseaddr
 
-from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
@@ -16,7 +14,8 @@ from django.utils import timezone
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import Enrollment
 from portal.homework.models import Homework
-from portal.notifications.services import absolute_url, centre_email
+from portal.notifications.mail import absolute_url, stable_message_id
+from portal.notifications.services import centre_email
 from portal.notifications.unsubscribe import EmailKind, list_unsubscribe_headers, unsubscribe_url
 from portal.reminders.models import Reminder
 from portal.submissions.models import Submission
@@ -113,11 +112,6 @@ def _when(due_at: dt.datetime, zone, on: dt.date) -> str:
     return "on " + timezone.localtime(due_at, zone).strftime("%A %-d %B")
 
 
-def _message_id(reminder: Reminder) -> str:
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "school-portal.local"
-    return f"<reminder-{reminder.pk}@{domain}>"
-
-
 def _send_batch(centre: Centre, batch: list[Reminder], on: dt.date, connection) -> tuple[int, int]:
     handed_in = set(
         Submission.objects.filter(
@@ -166,7 +160,7 @@ def _send_batch(centre: Centre, batch: list[Reminder], on: dt.date, connection) 
             if unsubscribe:
                 message.extra_headers.update(list_unsubscribe_headers(**unsubscribe))
             # The same Message-ID if a crash after the server's "250" makes us send it again.
-            message.extra_headers["Message-ID"] = _message_id(reminder)
+            message.extra_headers["Message-ID"] = stable_message_id(f"reminder-{reminder.pk}")
             message.connection = connection
             message.send()
             claimed.update(status=Reminder.Status.SENT, sent_at=timezone.now())

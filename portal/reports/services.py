@@ -13,10 +13,8 @@ import logging
 import os
 import tempfile
 import uuid
-from email.utils import formataddr, parseaddr
 
 from celery.exceptions import SoftTimeLimitExceeded
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.mail import EmailMultiAlternatives
@@ -30,6 +28,7 @@ from portal.centres.models import Centre
 from portal.centres.services import ensure_manages
 from portal.classes.models import SchoolClass
 from portal.core.private_files import private_storage
+from portal.notifications.mail import absolute_url, centre_sender
 from portal.reports.models import ReportExport
 from portal.reports.tables import TABLES
 from portal.reports.writers import WRITERS
@@ -179,25 +178,20 @@ def report_export_notify(*, export_id: int) -> bool:
     return True
 
 
-def _absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 def _ready_message(export: ReportExport) -> EmailMultiAlternatives:
     centre = export.centre
     context = {
         "export": export,
         "centre": centre,
         "recipient": export.requested_by,
-        "download_url": _absolute(reverse("report_exports:download", args=[export.pk])),
-        "reports_url": _absolute(reverse("report_exports:index")),
+        "download_url": absolute_url(reverse("report_exports:download", args=[export.pk])),
+        "reports_url": absolute_url(reverse("report_exports:index")),
     }
     template = "reports/email/export_ready"
-    _, from_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     message = EmailMultiAlternatives(
         subject=render_to_string(f"{template}_subject.txt", context).strip(),
         body=render_to_string(f"{template}.txt", context),
-        from_email=formataddr((centre.name, from_address)),
+        from_email=centre_sender(centre),
         to=[export.requested_by.email],
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")

@@ -44,8 +44,8 @@ def platform_cleanup(*, now: dt.datetime | None = None) -> dict[str, int]:
         import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
         # Deleting an outstanding token deletes its blacklist entry: an expired token is
         # refused for its expiry alone, so the blacklist need not remember it.
-        tokens = OutstandingToken.objects.filter(expires_at__lt=now).count()
-        OutstandingToken.objects.filter(expires_at__lt=now).delete()
+        _, deleted = OutstandingToken.objects.filter(expires_at__lt=now).delete()
+        tokens = deleted.get(OutstandingToken._meta.label, 0)
     return {
         "sessions": sessions,
         "tokens": tokens,

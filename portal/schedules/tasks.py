@@ -48,8 +48,13 @@ def _run(task, job: Job, centre: Centre | None, period: dt.date, work: Callable)
         raise task.retry(exc=busy, countdown=60) from busy
 
 
-def _centre(centre_id: int) -> Centre | None:
-    return Centre.objects.filter(pk=centre_id).first()
+def _run_for_centre(task, job: Job, centre_id: int, period_of: Callable, work: Callable) -> dict:
+    """`work(centre, period)` for the centre's period (from its local date), once."""
+    centre = Centre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        return {"skipped": "no such centre"}
+    period = period_of(timezone.localdate(timezone=centre.zone))
+    return _run(task, job, centre, period, lambda: work(centre, period))
 
 
 @shared_task(name="schedules.homework_reminders", **_RETRY)
@@ -57,16 +62,12 @@ def homework_reminders(self, centre_id: int) -> dict:
     """Today's homework reminders for one centre; idempotent (once per centre-local day)."""
     from portal.reminders.services import homework_reminders_send
 
-    centre = _centre(centre_id)
-    if centre is None:
-        return {"skipped": "no such centre"}
-    today = timezone.localdate(timezone=centre.zone)
-    return _run(
+    return _run_for_centre(
         self,
         Job.REMINDERS,
-        centre,
-        today,
-        lambda: homework_reminders_send(centre=centre, on=today),
+        centre_id,
+        lambda today: today,
+        lambda centre, today: homework_reminders_send(centre=centre, on=today),
     )
 
 
@@ -75,16 +76,12 @@ def weekly_digest(self, centre_id: int) -> dict:
     """This week's parent digests for one centre; idempotent (once per centre-local week)."""
     from portal.digests.services import weekly_digests_send
 
-    centre = _centre(centre_id)
-    if centre is None:
-        return {"skipped": "no such centre"}
-    monday = week_start(timezone.localdate(timezone=centre.zone))
-    return _run(
+    return _run_for_centre(
         self,
         Job.DIGEST,
-        centre,
-        monday,
-        lambda: weekly_digests_send(centre=centre, week_start=monday),
+        centre_id,
+        week_start,
+        lambda centre, monday: weekly_digests_send(centre=centre, week_start=monday),
     )
 
 
