@@ -19,6 +19,7 @@ import functools
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.urls import path
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -110,7 +111,17 @@ class CentreScopedSnippetViewSet(CentreScopedViewSetMixin, FormClassPanelsMixin,
 
 
 class CentreScopedModelViewSet(CentreScopedViewSetMixin, FormClassPanelsMixin, ModelViewSet):
-    pass
+    #: Standard views a viewset does without, e.g. "edit" for records that are never edited.
+    without_views: frozenset[str] = frozenset()
+    #: The viewset's own screens: (route, view class, URL name).
+    extra_routes: tuple = ()
+
+    def get_urlpatterns(self):
+        patterns = [p for p in super().get_urlpatterns() if p.name not in self.without_views]
+        return patterns + [
+            path(route, self.construct_view(view_class), name=name)
+            for route, view_class, name in self.extra_routes
+        ]
 
 
 class CentreScopedForm(WagtailAdminModelForm):

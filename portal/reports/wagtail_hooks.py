@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.permissions import register_permission_policy
@@ -56,16 +55,11 @@ class ReportExportViewSet(CentreScopedModelViewSet):
             "edit_url_name": self.get_url_name("inspect")
         }
 
-    def get_urlpatterns(self):
-        patterns = [p for p in super().get_urlpatterns() if p.name != "edit"]
-        routes = [
-            ("status/<int:pk>/", views.ReportStatusView, "status"),
-            ("download/<int:pk>/", views.ReportDownloadView, "download"),
-        ]
-        return patterns + [
-            path(route, self.construct_view(view_class), name=name)
-            for route, view_class, name in routes
-        ]
+    without_views = frozenset({"edit"})
+    extra_routes = (
+        ("status/<int:pk>/", views.ReportStatusView, "status"),
+        ("download/<int:pk>/", views.ReportDownloadView, "download"),
+    )
 
 
 @hooks.register("register_admin_viewset")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import path
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
@@ -37,21 +36,16 @@ class RosterImportViewSet(CentreScopedModelViewSet):
             "edit_url_name": self.get_url_name("inspect")
         }
 
-    def get_urlpatterns(self):
-        # An import is never edited: a corrected file is uploaded as a new import.
-        patterns = [p for p in super().get_urlpatterns() if p.name != "edit"]
-        routes = [
-            ("confirm/<int:pk>/", views.RosterConfirmView, "confirm"),
-            ("problems/<int:pk>/", views.RosterErrorsView, "errors"),
-            ("status/<int:pk>/", views.RosterStatusView, "status"),
-            ("downloads/", views.RosterDownloadsView, "downloads"),
-            ("template/<str:kind>.<str:file_format>", views.RosterTemplateView, "template"),
-            ("export/<str:kind>.<str:file_format>", views.RosterExportView, "export"),
-        ]
-        return patterns + [
-            path(route, self.construct_view(view_class), name=name)
-            for route, view_class, name in routes
-        ]
+    # An import is never edited: a corrected file is uploaded as a new import.
+    without_views = frozenset({"edit"})
+    extra_routes = (
+        ("confirm/<int:pk>/", views.RosterConfirmView, "confirm"),
+        ("problems/<int:pk>/", views.RosterErrorsView, "errors"),
+        ("status/<int:pk>/", views.RosterStatusView, "status"),
+        ("downloads/", views.RosterDownloadsView, "downloads"),
+        ("template/<str:kind>.<str:file_format>", views.RosterTemplateView, "template"),
+        ("export/<str:kind>.<str:file_format>", views.RosterExportView, "export"),
+    )
 
 
 @hooks.register("register_admin_viewset")
