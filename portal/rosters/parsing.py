@@ -122,7 +122,10 @@ def _csv_records(stream: IO[bytes]) -> Iterator[list[str]]:
         text.seek(0)
         yield from csv.reader(text, delimiter=sniff_delimiter(first_line), strict=False)
     finally:
-        text.detach()  # the caller owns the stream; a dropped wrapper would close it
+        # The caller owns the stream (a dropped wrapper would close it); an import that stopped
+        # early may have closed it already before this generator is collected.
+        if not stream.closed:
+            text.detach()
 
 
 def read_csv(stream: IO[bytes]) -> Table:

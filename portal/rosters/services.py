@@ -150,7 +150,7 @@ def _run(roster_import: RosterImport, on_progress: Progress) -> Report:
         report=report,
         on_rows=on_rows,
     )
-    with roster_import.source_file.open("rb") as stream:
+    with writer, roster_import.source_file.open("rb") as stream:
         try:
             _write(roster_import, stream, writer)
         except RosterFileError as error:

@@ -2,7 +2,10 @@
 
 The writer runs inside one transaction (see services): it writes as it goes so later rows see
 earlier ones (a guardian created on row 2 is the same guardian on row 9000), and the service
-rolls everything back when the report has any error, or always for a dry run.
+rolls everything back when the report has any error, or always for a dry run. Nothing per row
+stays in memory once its chunk is written: whole-file checks (each id once, a guardian the same on
+every row, ids that lost their zeros) ask the file index (seen.py) instead, so memory depends on
+the chunk size, not on the length of the file.
 """
 
 from __future__ import annotations
@@ -22,26 +25,18 @@ from portal.rosters.links import EnrollmentLinks, TeachingLinks
 from portal.rosters.models import StudentYearGroup
 from portal.rosters.records import Checked, ClassRecord, GuardianRecord, PersonRecord, Source
 from portal.rosters.report import MAX_LISTED_CHANGES, Report
+from portal.rosters.seen import FileIndex, Sighting
 
 CHUNK_ROWS = 2000
 ENTITY = {Role.STUDENT: "students", Role.TEACHER: "teachers", Role.GUARDIAN: "guardians"}
 ID_COLUMN = {Role.STUDENT: "student_id", Role.TEACHER: "teacher_id", Role.GUARDIAN: "id"}
+GUARDIAN_DETAILS = ("first_name", "last_name", "phone", "email")
 
 
 def chunks(items: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-@dataclass
-class Seen:
-    """What earlier rows of the file said, kept small: keys and row numbers, not records."""
-
-    ids: dict[str, int] = field(default_factory=dict)
-    keys: dict[str, int] = field(default_factory=dict)  # e-mails, or class codes
-    user_ids: set[int] = field(default_factory=set)
-    numeric_ids: list[tuple[Source, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,20 +71,27 @@ class RosterWriter:
         self.classes = {c.code.upper(): c for c in classes}
         self.classes_by_id = {c.external_id: c for c in classes if c.external_id}
         self.code_of = {c.pk: c.code for c in classes}
-        self.seen: dict[str, Seen] = {}
-        self.guardians_seen: dict[str, tuple[GuardianRecord, int]] = {}
+        self.index = FileIndex()
+        self.listed: set[str] = set()  # the kinds of record the file has any of
+
+    def __enter__(self) -> RosterWriter:
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None:  # after an error the transaction is rolled back, index and all
+            self.index.drop()
 
     # -- classes -----------------------------------------------------------------------------
 
     def write_classes(self, items: Iterable[Checked]) -> None:
-        seen = self.seen.setdefault("classes", Seen())
         for chunk in chunks(items):
             new, changed = [], []
-            for item in self._valid(chunk):
-                record: ClassRecord = item
-                identity = {"class_id": record.external_id or "", "class_code": record.code}
-                if not self._first_in_file(seen, record.source, identity):
-                    continue
+            records: list[ClassRecord] = self._firsts(
+                "classes",
+                list(self._valid(chunk)),
+                lambda r: (("class_id", r.external_id or ""), ("class_code", r.code)),
+            )
+            for record in records:
                 school_class = record.external_id and self.classes_by_id.get(record.external_id)
                 school_class = school_class or self.classes.get(record.code)
                 if school_class is None:
@@ -190,22 +192,18 @@ class RosterWriter:
     # -- people ------------------------------------------------------------------------------
 
     def write_people(self, role: str, items: Iterable[Checked]) -> None:
-        seen = self.seen.setdefault(role, Seen())
         padded = self._zero_padded_ids(role)
         for chunk in chunks(items):
-            records = [
-                record
-                for record in self._valid(chunk)
-                if self._first_in_file(
-                    seen,
-                    record.source,
-                    {ID_COLUMN[role]: record.external_id, "email": record.email},
-                )
-                and not self._lost_zeros(record, padded, role)
-            ]
+            records = self._firsts(
+                role,
+                list(self._valid(chunk)),
+                lambda r: ((ID_COLUMN[role], r.external_id), ("email", r.email)),
+            )
+            records = [r for r in records if not self._lost_zeros(r, padded, role)]
             records = self._resolve_codes(records)
             people = self._match(role, records, id_column=ID_COLUMN[role])
-            seen.user_ids.update(person.user.pk for person in people)
+            if self.mirror:
+                self.index.add([(f"{role}:user", str(p.user.pk), 0, "", {}) for p in people])
             if role == Role.STUDENT:
                 self._write_year_groups(people)
                 self._write_guardians(people)
@@ -222,10 +220,10 @@ class RosterWriter:
                     fields=person.fields,
                 )
             self.on_rows(len(chunk))
-        self._check_padding(seen, role)
+        self._check_padding(role)
         # A bundle without any teachers says nothing about them: mirror only what a file lists.
-        if self.mirror and seen.keys:
-            self._deactivate_missing(role, seen.user_ids)
+        if self.mirror and role in self.listed:
+            self._deactivate_missing(role)
 
     def _valid(self, chunk: list[Checked]) -> Iterator:
         for item in chunk:
@@ -235,26 +233,40 @@ class RosterWriter:
             if item.record is not None:
                 yield item.record
 
-    def _first_in_file(self, seen: Seen, source: Source, identity: dict[str, str]) -> bool:
-        """False (and an error) if an earlier row has this id or key: each may appear once."""
-        (id_column, external_id), (key_column, key) = identity.items()
-        for value, index, column in (
-            (external_id, seen.ids, id_column),
-            (key, seen.keys, key_column),
-        ):
-            if value and value in index:
+    def _firsts(self, kind: str, records: list, identity: Callable) -> list:
+        """The records whose id and key (`identity`: two (column, value) pairs) no earlier row
+        used, in file order; an error for each other one: each may appear once in a file."""
+        pairs = [identity(record) for record in records]
+        row_of = {
+            key: sighting.row
+            for key, sighting in self.index.earlier(
+                (f"{kind}:{column}", value) for pair in pairs for column, value in pair if value
+            ).items()
+        }
+        firsts, sightings = [], []
+        for record, pair in zip(records, pairs, strict=True):
+            keys = [((f"{kind}:{column}", value), column) for column, value in pair if value]
+            clash = next(((key, column) for key, column in keys if key in row_of), None)
+            if clash:
+                (_scope, value), column = clash
                 self.report.error(
-                    source.error(
-                        column, f"Also on row {index[value]}; each may appear once.", value
+                    record.source.error(
+                        column, f"Also on row {row_of[clash[0]]}; each may appear once.", value
                     )
                 )
-                return False
-        if external_id:
-            seen.ids[external_id] = source.row
+                continue
+            source = record.source
+            for key, _column in keys:
+                row_of[key] = source.row
+                sightings.append((*key, source.row, source.sheet, {}))
+            (_column, external_id), _key = pair
             if external_id.isdigit():
-                seen.numeric_ids.append((source, external_id))
-        seen.keys[key] = source.row
-        return True
+                sightings.append((f"{kind}:numeric", external_id, source.row, source.sheet, {}))
+            firsts.append(record)
+        self.index.add(sightings)
+        if firsts:
+            self.listed.add(kind)
+        return firsts
 
     def _zero_padded_ids(self, role: str) -> dict[str, str]:
         """Existing ids with leading zeros, by the id Excel would have made of them."""
@@ -277,22 +289,18 @@ class RosterWriter:
             return True
         return False
 
-    def _check_padding(self, seen: Seen, role: str) -> None:
+    def _check_padding(self, role: str) -> None:
         """Ids the file itself pads with zeros: a shorter all-digit id has lost its zeros."""
-        widths = {len(value) for _source, value in seen.numeric_ids if value.startswith("0")}
-        if not widths:
-            return
-        width = max(widths)
-        for source, value in seen.numeric_ids:
-            if len(value) < width and not value.startswith("0"):
-                self.report.error(
-                    source.error(
-                        ID_COLUMN[role],
-                        f"Other ids in this file have {width} digits with leading zeros; this one "
-                        "seems to have lost them (format the column as Text).",
-                        value,
-                    )
+        width, short = self.index.short_of_padding(f"{role}:numeric")
+        for value, row, sheet in short:
+            self.report.error(
+                Source(row, sheet).error(
+                    ID_COLUMN[role],
+                    f"Other ids in this file have {width} digits with leading zeros; this one "
+                    "seems to have lost them (format the column as Text).",
+                    value,
                 )
+            )
 
     def _match(self, role: str, records: list, *, id_column: str) -> list[Person]:
         """Find each record's account and membership (by external id, then e-mail); write new and
@@ -446,12 +454,13 @@ class RosterWriter:
     # -- guardians ---------------------------------------------------------------------------
 
     def _write_guardians(self, students: list[Person]) -> None:
-        pairs = [
-            (student, guardian)
-            for student in students
-            for guardian in student.record.guardians or ()
-            if self._guardian_agrees(student, guardian)
-        ]
+        pairs, named_first_here = self._agreeing_guardians(
+            [
+                (student, guardian)
+                for student in students
+                for guardian in student.record.guardians or ()
+            ]
+        )
         first_named: dict[str, GuardianRecord] = {}
         for _student, guardian in pairs:
             first_named.setdefault(guardian.external_id or guardian.email, guardian)
@@ -461,7 +470,7 @@ class RosterWriter:
         for guardian in guardians:
             key = guardian.record.external_id or guardian.record.email
             by_key[key] = guardian
-            if self.guardians_seen[key][0] is not guardian.record:
+            if key not in named_first_here:
                 continue  # counted where the file first names them
             self.report.change(
                 source=guardian.record.source,
@@ -501,45 +510,61 @@ class RosterWriter:
         Guardianship.objects.bulk_update(changed, ["relationship"])
         self.report.count("guardian links", "added", len(new))
 
-    def _guardian_agrees(self, student: Person, guardian: GuardianRecord) -> bool:
-        """A guardian is one person: every row naming them must agree on who they are."""
-        if guardian.email == student.record.email:
-            self.report.error(
-                guardian.source.error(
-                    "email", "A student cannot be their own guardian.", guardian.email
-                )
-            )
-            return False
-        key = guardian.external_id or guardian.email
-        earlier = self.guardians_seen.get(key)
-        if earlier is None:
-            self.guardians_seen[key] = (guardian, guardian.source.row)
-            return True
-        first, row = earlier
-        for name in ("first_name", "last_name", "phone", "email"):
-            old, new = getattr(first, name) or "", getattr(guardian, name) or ""
-            if old and new and old != new:
+    def _agreeing_guardians(self, pairs: list[tuple[Person, GuardianRecord]]):
+        """A guardian is one person: every row naming them must agree on who they are. Returns
+        the (student, guardian) pairs that do, and the guardians this chunk names first."""
+        sightings = {
+            key: sighting
+            for (_scope, key), sighting in self.index.earlier(
+                ("guardian", guardian.external_id or guardian.email) for _student, guardian in pairs
+            ).items()
+        }
+        agreeing, named_first_here, new_sightings = [], set(), []
+        for student, guardian in pairs:
+            if guardian.email == student.record.email:
                 self.report.error(
                     guardian.source.error(
-                        name,
-                        f"Row {row} gives this guardian's {name.replace('_', ' ')} as “{old}”; "
-                        "a guardian must be the same on every row.",
-                        new,
+                        "email", "A student cannot be their own guardian.", guardian.email
                     )
                 )
-                return False
-        return True
+                continue
+            key = guardian.external_id or guardian.email
+            said = {name: getattr(guardian, name) or "" for name in GUARDIAN_DETAILS}
+            first = sightings.get(key)
+            if first is None:
+                sightings[key] = Sighting(guardian.source.row, said)
+                named_first_here.add(key)
+                new_sightings.append(("guardian", key, guardian.source.row, "", said))
+            elif disagreement := next(
+                (
+                    name
+                    for name in GUARDIAN_DETAILS
+                    if said[name] and first.details[name] and said[name] != first.details[name]
+                ),
+                None,
+            ):
+                self.report.error(
+                    guardian.source.error(
+                        disagreement,
+                        f"Row {first.row} gives this guardian's {disagreement.replace('_', ' ')} "
+                        f"as “{first.details[disagreement]}”; a guardian must be the same on "
+                        "every row.",
+                        said[disagreement],
+                    )
+                )
+                continue
+            agreeing.append((student, guardian))
+        self.index.add(new_sightings)
+        return agreeing, named_first_here
 
     # -- mirror mode -------------------------------------------------------------------------
 
-    def _deactivate_missing(self, role: str, present: set[int]) -> None:
+    def _deactivate_missing(self, role: str) -> None:
         """Mirror mode: members of this role who are not in the file lose access (not history)."""
-        missing = (
-            Membership.objects.filter(centre=self.centre, role=role, is_active=True)
-            .exclude(user_id__in=list(present))
-            .select_related("user")
+        missing = Membership.objects.filter(centre=self.centre, role=role, is_active=True).exclude(
+            user_id__in=self.index.ids_under(f"{role}:user")
         )
-        listed = list(missing[:MAX_LISTED_CHANGES])
+        listed = list(missing.select_related("user")[:MAX_LISTED_CHANGES])
         for membership in listed:
             label = str(membership.user)
             if membership.external_id:
@@ -551,12 +576,9 @@ class RosterWriter:
                 label=label,
                 fields=[("active", "yes", "no")],
             )
-        user_ids = list(missing.values_list("user_id", flat=True))
-        self.report.count(ENTITY[role], "deactivated", len(user_ids) - len(listed))
-        Membership.objects.filter(centre=self.centre, role=role, user_id__in=user_ids).update(
-            is_active=False
-        )
         if role == Role.TEACHER and self.centre.teacher_group_id:
             User.groups.through.objects.filter(
-                group_id=self.centre.teacher_group_id, user_id__in=user_ids
+                group_id=self.centre.teacher_group_id, user_id__in=missing.values("user_id")
             ).delete()
+        deactivated = missing.update(is_active=False)
+        self.report.count(ENTITY[role], "deactivated", deactivated - len(listed))

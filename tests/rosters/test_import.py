@@ -11,7 +11,7 @@ from portal.accounts.models import User
 from portal.centres.models import Guardianship, Membership, Role
 from portal.centres.services import membership_add
 from portal.classes.models import Enrollment, SchoolClass
-from portal.rosters import links
+from portal.rosters import links, writer
 from portal.rosters.models import RosterImport, StudentYearGroup
 from tests.rosters.conftest import HEADERS, csv_bytes, fingerprint, student_row
 
@@ -54,6 +54,22 @@ def test_confirm_imports_students_classes_guardians_and_year_groups(upload, conf
     ).exists()
 
 
+def test_a_shared_guardian_across_chunks_is_one_person_counted_once(upload, confirm, chunked):
+    family = {
+        "guardian2_first_name": "Sam",
+        "guardian2_last_name": "Family",
+        "guardian2_email": "family@families.example",
+        "guardian2_relationship": "carer",
+    }
+    rows = [student_row(n, **family) for n in (1, 2, 3)]
+    rows[2]["guardian2_first_name"] = ""  # a later row may leave a detail out
+    done = confirm(upload(csv_bytes(rows)))
+    assert done.status == Status.DONE, done.row_errors
+    assert done.counts["guardians"] == {"new": 4}
+    assert done.counts["guardian links"] == {"added": 6}
+    assert Guardianship.objects.filter(guardian__email="family@families.example").count() == 3
+
+
 def test_same_file_again_changes_nothing(upload, confirm):
     confirm(upload(roster(5)))
     before = fingerprint()
@@ -89,7 +105,7 @@ def test_changed_fields_per_row_and_matching_by_id_before_email(upload, confirm)
 
 
 def test_mirror_mode_deactivates_students_not_in_the_file_and_ends_their_places(
-    upload, confirm, riverside
+    upload, confirm, riverside, chunked
 ):
     before_active = Membership.objects.filter(centre=riverside, role=Role.STUDENT, is_active=True)
     demo_students = before_active.count()
@@ -168,8 +184,17 @@ BAD_FILES = {
 }
 
 
+@pytest.fixture(params=["one chunk", "a chunk per row"])
+def chunked(request, monkeypatch):
+    """Whole-file checks (each id once, guardians alike, padded ids) must also hold across the
+    writer's chunks, where earlier rows are known only through its file index."""
+    if request.param == "a chunk per row":
+        whole = writer.chunks
+        monkeypatch.setattr(writer, "chunks", lambda items: whole(items, 1))
+
+
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
-def test_bad_input_is_reported_and_nothing_is_written(case, upload, confirm):
+def test_bad_input_is_reported_and_nothing_is_written(case, upload, confirm, chunked):
     content, (row, column) = BAD_FILES[case]
     before = fingerprint()
     checked = upload(content)
