@@ -15,6 +15,8 @@ from portal.asgi import application as portal_application
 
 
 class RelayConsumer(AsyncWebsocketConsumer):
+    channel_layer_alias = "whiteboard"  # the same layer as the boards it is compared with
+
     async def connect(self):
         self.room = f"relay.{self.scope['url_route']['kwargs']['room']}"
         await self.channel_layer.group_add(self.room, self.channel_name)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlparse
 
 import environ
 
@@ -182,6 +183,10 @@ SUBMISSION_MAX_FILES = 10
 
 # REDIS: cache, sessions, Celery broker and channel layer (the seed's four roles)
 # ------------------------------------------------------------------------------
+def redis_db(url: str) -> str:
+    return urlparse(url).path.strip("/") or "0"
+
+
 def redis_roles(url: str, prefix: str) -> dict:
     """Settings that put the cache, sessions, broker and channel layer on one Redis."""
     return {
@@ -202,7 +207,16 @@ def redis_roles(url: str, prefix: str) -> dict:
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
                 "CONFIG": {"hosts": [url], "prefix": prefix},
-            }
+            },
+            # A stroke goes to a whole class: pub/sub hands each daphne one copy to fan out to
+            # its own connections, where the default layer costs a Redis round trip per
+            # connection. Its at-most-once delivery is enough here: every op is in the board's
+            # log, and a connection that sees a gap in the seqs fills it from there. Pub/sub
+            # names ignore the database number, so the prefix carries it.
+            "whiteboard": {
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "CONFIG": {"hosts": [url], "prefix": f"{prefix}:{redis_db(url)}:whiteboard:"},
+            },
         },
     }
 

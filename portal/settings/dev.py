@@ -19,7 +19,8 @@ DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions must survive restarts and be shared with nothing else: the database is enough here.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+IN_PROCESS_LAYER = {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+CHANNEL_LAYERS = {"default": IN_PROCESS_LAYER, "whiteboard": IN_PROCESS_LAYER}
 
 # Background jobs really run: a Celery worker and beat share a broker made of folders.
 CELERY_QUEUE_DIR = VAR_DIR / "celery"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 
@@ -21,6 +21,7 @@ from portal.whiteboard.state import redo_target, undo_target
 #: A snapshot is written with every this many ops, so a join folds at most this many.
 SNAPSHOT_EVERY = 200
 TEACHER_ONLY = frozenset({OpKind.CLEAR, OpKind.LOCK, OpKind.UNLOCK})
+LOCKING = {OpKind.LOCK: True, OpKind.UNLOCK: False}
 
 
 class BoardRefusal(PermissionDenied):
@@ -54,29 +55,43 @@ def whiteboard_create(*, school_class: SchoolClass, title: str, by: User) -> Whi
     return board
 
 
-def board_op_append(*, board: Whiteboard, author: User, kind: str, message: dict) -> BoardOp:
-    """Check and store one op from `author`; the returned op carries its seq."""
+def board_op_append(
+    *, board: Whiteboard, author: User, kind: str, message: dict, role: str | None = None
+) -> BoardOp:
+    """Check and store one op from `author`; the returned op carries its seq. A live connection
+    passes the `role` it was given when it joined rather than asking again for every stroke."""
     payload = _clean(kind, message)
-    role = board_role(board=board, user=author)
+    role = role or board_role(board=board, user=author)
     if kind in TEACHER_ONLY and role != "teacher":
         raise BoardRefusal("teachers_only", f"Only teachers may {kind} the board.")
     with transaction.atomic():
-        locked = Whiteboard.objects.select_for_update().get(pk=board.pk)
-        if locked.locked and role != "teacher":
-            raise BoardRefusal("board_locked", "The teacher has locked the board.")
+        seq = _claim_seq(board, lock=LOCKING.get(kind), teacher=role == "teacher")
         if kind in (OpKind.UNDO, OpKind.REDO):
-            payload = {"target": _target(locked, author, kind, payload, role)}
-        if kind in (OpKind.LOCK, OpKind.UNLOCK):
-            locked.locked = kind == OpKind.LOCK
-        locked.last_seq += 1
-        locked.save(update_fields=["last_seq", "locked"])
-        op = BoardOp.objects.create(
-            board=locked, seq=locked.last_seq, author=author, kind=kind, payload=payload
-        )
+            payload = {"target": _target(board, author, kind, payload, role)}
+        op = BoardOp.objects.create(board=board, seq=seq, author=author, kind=kind, payload=payload)
         if op.seq % SNAPSHOT_EVERY == 0:
-            snapshot = board_state(board=locked)
-            BoardSnapshot.objects.create(board=locked, seq=snapshot["seq"], state=snapshot)
+            snapshot = board_state(board=board)
+            BoardSnapshot.objects.create(board=board, seq=snapshot["seq"], state=snapshot)
     return op
+
+
+def _claim_seq(board: Whiteboard, *, lock: bool | None, teacher: bool) -> int:
+    """The board's next seq, taken with one `UPDATE … RETURNING` (the row stays locked until
+    the op is stored, so seqs commit in order) rather than a locked read and a save: this runs
+    for every stroke. `lock` sets or clears the lock; a locked board refuses students."""
+    table = connection.ops.quote_name(Whiteboard._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1, "
+            "locked = COALESCE(CAST(%s AS boolean), locked) "
+            "WHERE id = %s AND (%s OR NOT locked) RETURNING last_seq",
+            [lock, board.pk, teacher],
+        )
+        claimed = cursor.fetchone()
+    if claimed is None:
+        Whiteboard.objects.filter(pk=board.pk).get()  # gone: DoesNotExist, as for any lookup
+        raise BoardRefusal("board_locked", "The teacher has locked the board.")
+    return claimed[0]
 
 
 def whiteboard_attach_export(

@@ -56,3 +56,12 @@ def test_broker_and_channel_layer_point_at_redis():
     layer = settings.CHANNEL_LAYERS["default"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
     assert layer["CONFIG"]["hosts"] == [settings.REDIS_URL]
+
+
+def test_whiteboards_fan_out_through_redis_pub_sub_named_per_database():
+    layer = settings.CHANNEL_LAYERS["whiteboard"]
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
+    assert layer["CONFIG"]["hosts"] == [settings.REDIS_URL]
+    # Pub/sub ignores the database number: two suites on one Redis must not hear each other.
+    database = settings.REDIS_URL.rsplit("/", 1)[1]
+    assert f":{database}:" in layer["CONFIG"]["prefix"]

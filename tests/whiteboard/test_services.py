@@ -47,9 +47,24 @@ def test_seqs_increase_by_one_whoever_draws(board):
 def test_an_append_costs_a_fixed_number_of_queries(board, django_assert_num_queries):
     draw(board, "teacher1", **stroke())
     teacher = demo("teacher1")
-    # roles, class teachers, savepoint, row lock, counter, insert, release
-    with django_assert_num_queries(7):
+    # roles, class teachers, savepoint, counter (locks the row), insert, release
+    with django_assert_num_queries(6):
         board_op_append(board=board, author=teacher, kind="stroke", message=stroke())
+    # a live connection knows its role: savepoint, counter, insert, release
+    with django_assert_num_queries(4):
+        board_op_append(
+            board=board, author=teacher, role="teacher", kind="stroke", message=stroke()
+        )
+
+
+def test_a_locked_board_refuses_students_without_using_up_a_seq(board):
+    draw(board, "teacher1", type="lock")
+    with pytest.raises(BoardRefusal) as refused:
+        draw(board, "student1", **stroke())
+    assert refused.value.code == "board_locked"
+    assert draw(board, "teacher1", **stroke()).seq == 2
+    draw(board, "teacher1", type="unlock")
+    assert draw(board, "student1", **stroke()).seq == 4
 
 
 def test_undo_and_redo_take_back_and_bring_back_your_own_last_stroke(board):
