@@ -11,6 +11,7 @@ from rest_framework_simplejwt import views as jwt_views
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from portal.api.schema import request_example
 from portal.api.serializers import RejectUnknownFieldsMixin, StrictSerializer
 from portal.api.throttling import LoginAccountThrottle, LoginIPThrottle
 
@@ -19,10 +20,12 @@ class SignInSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenObtainPair
     pass
 
 
+@request_example("Refresh", {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…"})
 class RefreshSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenRefreshSerializer):
     pass
 
 
+@request_example("Check an access token", {"token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…"})
 class VerifySerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenVerifySerializer):
     pass
 
@@ -64,6 +67,7 @@ class TokenVerifyView(jwt_views.TokenVerifyView):
     authentication_classes = []
 
 
+@request_example("Sign out", {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…"})
 class LogoutSerializer(StrictSerializer):
     refresh = serializers.CharField()
 

@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.settings import api_settings
+
+
+class StaticFilterSet(django_filters.FilterSet):
+    """A FilterSet whose filters do not depend on the request. Its form class (a field per
+    filter, labels looked up on the model) is built on first use and kept, where django-filter
+    builds it again for every filtered request. Sharing it is safe: a form copies its fields
+    (and a choice field its queryset) for each instance."""
+
+    def get_form_class(self):
+        filterset = type(self)
+        form_class = filterset.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = filterset._form_class = super().get_form_class()
+        return form_class
 
 
 class QuickDjangoFilterBackend(DjangoFilterBackend):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema_serializer
 from rest_framework import serializers
 
 from portal.api.serializers import StrictSerializer
@@ -20,6 +20,14 @@ def closed_request_bodies(result, generator, request, public):
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
     return result
+
+
+def request_example(summary: str, value: dict):
+    """`@request_example("…", {...})` on a serializer: an example request body for every
+    operation that takes it (create, update, partial update or action)."""
+    return extend_schema_serializer(
+        examples=[OpenApiExample(summary, value=value, request_only=True)]
+    )
 
 
 class ErrorDetailSerializer(StrictSerializer):

@@ -175,6 +175,15 @@ class GuardianshipQuerySet(CentreScopedQuerySet):
     def member_filter(self, user) -> Q:
         return super().member_filter(user) | Q(guardian=user) | Q(student=user)
 
+    def childrens(self, guardian, *, rows: str, centre_path: str, field: str = "id"):
+        """`field` of the children's `rows` (a relation of the student, e.g. "enrollments"),
+        for the children of `guardian`, where the row is of the link's own centre
+        (`centre_path`, from the row). Shaped for an `__in` subquery: a plain join, cheaper to
+        build and to plan than a correlated EXISTS per row."""
+        return self.filter(
+            guardian=guardian, **{f"student__{rows}__{centre_path}": models.F("centre")}
+        ).values(f"student__{rows}__{field}")
+
     def following(self):
         """Links whose guardian still wants some news of the child (any kind of e-mail on)."""
         return self.filter(Q(email_notices=True) | Q(weekly_digest=True) | Q(reminder_copies=True))

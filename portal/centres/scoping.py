@@ -31,7 +31,8 @@ def centre_roles(user: User) -> dict[int, frozenset[str]]:
     from portal.centres.models import Membership
 
     roles: dict[int, set[str]] = {}
-    active = Membership.objects.filter(user=user, is_active=True)
+    # No ordering: Membership's default one joins centres and users for nothing here.
+    active = Membership.objects.filter(user=user, is_active=True).order_by()
     for centre_id, role in active.values_list("centre_id", "role"):
         roles.setdefault(centre_id, set()).add(role)
     cached = {centre_id: frozenset(found) for centre_id, found in roles.items()}

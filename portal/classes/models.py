@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from portal.centres.models import Centre, Membership, Role
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.centres.scoping import CentreScopedQuerySet, centre_ids_where
 
 
 class SchoolClassQuerySet(CentreScopedQuerySet):
@@ -17,8 +17,11 @@ class SchoolClassQuerySet(CentreScopedQuerySet):
 
     def member_filter(self, user) -> Q:
         taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        attended = Enrollment.objects.attended_by(user).values("school_class_id")
-        return super().member_filter(user) | Q(pk__in=taught) | Q(pk__in=attended)
+        return (
+            super().member_filter(user)
+            | Q(pk__in=taught)
+            | Enrollment.objects.attended_classes(user, path="pk")
+        )
 
     def taught_by(self, user):
         return self.filter(teachers=user)
@@ -26,17 +29,26 @@ class SchoolClassQuerySet(CentreScopedQuerySet):
     def run_by(self, user):
         """Classes this user runs: every class of their admin centres, and the classes they
         teach at centres where they are (still) a teacher. Authors set work for these."""
-        from portal.centres.scoping import Role, centre_ids_where
-
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_superuser:
             return self.all()
-        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        return self.filter(
-            Q(centre__in=centre_ids_where(user, Role.ADMIN))
-            | Q(pk__in=taught, centre__in=centre_ids_where(user, Role.TEACHER))
-        )
+        return self.filter(run_by_filter(user))
+
+
+def run_by_filter(user, *, to_class: str = "") -> Q:
+    """The rule of `SchoolClassQuerySet.run_by` for a signed-in, active, non-platform user, as
+    a filter on the class reached through `to_class` (e.g. "homework__school_class"; "" for
+    classes themselves). Centres come as ids from the user's cached roles: cheap to build,
+    and a branch for a role the user does not hold drops out of the query altogether."""
+    prefix = f"{to_class}__" if to_class else ""
+    taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
+    return Q(**{f"{prefix}centre__in": centre_ids_where(user, Role.ADMIN)}) | Q(
+        **{
+            f"{to_class or 'pk'}__in": taught,
+            f"{prefix}centre__in": centre_ids_where(user, Role.TEACHER),
+        }
+    )
 
 
 class SchoolClass(models.Model):
@@ -90,28 +102,33 @@ class SchoolClass(models.Model):
 
 class EnrollmentQuerySet(CentreScopedQuerySet):
     centre_path = "school_class__centre"
+    member_filter_is_single_valued = True
 
     def member_filter(self, user) -> Q:
         taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        return (
-            super().member_filter(user)
-            | Q(school_class__in=taught)
-            | Q(pk__in=self.model.objects.attended_by(user).values("pk"))
+        return super().member_filter(user) | Q(school_class__in=taught) | self._attending(user)
+
+    def _attending(self, user) -> Q:
+        """`attended_by` as a filter: the user's own places, or an id subquery for their
+        children's (no outer join over every guardianship, which is slow to plan)."""
+        return Q(student=user) | Q(pk__in=self._childrens(user, field="id"))
+
+    @staticmethod
+    def _childrens(user, *, field: str):
+        return Guardianship.objects.childrens(
+            user, rows="enrollments", centre_path="school_class__centre", field=field
         )
 
     def attended_by(self, user):
         """Enrollments of the user, and of the children they are guardian of at that centre:
         the places whose classes a student or parent follows."""
-        from portal.centres.models import Guardianship
+        return self.filter(self._attending(user))
 
-        children = Guardianship.objects.filter(guardian=user).values("student")
-        return self.filter(Q(student=user) | Q(student__in=children)).filter(
-            Q(student=user)
-            | Q(
-                student__guardians_of__guardian=user,
-                student__guardians_of__centre=models.F("school_class__centre"),
-            )
-        )
+    def attended_classes(self, user, *, path: str) -> Q:
+        """A filter on `path` (a class or class id) for the classes of `attended_by(user)`."""
+        own = self.model.objects.filter(student=user).values("school_class_id")
+        children = self._childrens(user, field="school_class")
+        return Q(**{f"{path}__in": own}) | Q(**{f"{path}__in": children})
 
     def current(self, on=None):
         on = on or timezone.localdate()

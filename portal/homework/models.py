@@ -60,11 +60,10 @@ class HomeworkQuerySet(CentreScopedQuerySet):
         from portal.classes.models import Enrollment, SchoolClass
 
         taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        attended = Enrollment.objects.attended_by(user).values("school_class_id")
         return (
             super().member_filter(user)
             | Q(school_class__in=taught)
-            | (Q(live=True) & Q(school_class__in=attended))
+            | (Q(live=True) & Enrollment.objects.attended_classes(user, path="school_class"))
         )
 
     def editable_by(self, user):

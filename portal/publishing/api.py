@@ -7,6 +7,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictSerializer
 from portal.centres.scoping import Role, centre_ids_where
 from portal.publishing import services
@@ -29,6 +30,7 @@ class CanEditContent(permissions.BasePermission):
         return type(obj).objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
 
+@request_example("A note for the author", {"comment": "Please add the page numbers."})
 class ReviewCommentSerializer(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 

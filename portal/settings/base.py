@@ -41,6 +41,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # The same PostgreSQL backend, counting queries, errors and their durations for /metrics.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    # Server-side prepared statements: the hot reads run the same SQL over and over with other
+    # ids, and their scoping subqueries cost more to plan than to run. psycopg prepares a query
+    # on a connection after it has run there this often. Needs a direct connection (or a pooler
+    # in session mode): set DATABASE_PREPARE_THRESHOLD=off behind a transaction-mode pooler.
+    DATABASE_PREPARE_THRESHOLD = env("DATABASE_PREPARE_THRESHOLD", default="5")
+    if DATABASE_PREPARE_THRESHOLD != "off":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=int(DATABASE_PREPARE_THRESHOLD)
+        )
 
 # APPS
 # ------------------------------------------------------------------------------
@@ -282,9 +291,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "portal.api.errors.exception_handler",
+    # DRF's anon/user throttles, counting with one cache increment per call (see the module).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "portal.api.throttling.AnonRateThrottle",
+        "portal.api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="60/minute"),

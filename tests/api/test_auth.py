@@ -119,6 +119,27 @@ def test_sign_in_is_throttled_per_account_with_retry_after(settings):
     cache.clear()
 
 
+def test_calls_are_throttled_per_user_with_retry_after(settings, api_for):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "user": "2/minute",
+        },
+    }
+    student = api_for("student1@riverside.example")
+    codes = [student.get("/api/v1/homework/").status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    throttled = student.get("/api/v1/homework/")
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert 0 < int(throttled["Retry-After"]) <= 60
+    assert api_for("student2@riverside.example").get("/api/v1/homework/").status_code == 200
+    cache.clear()
+
+
 def test_sign_in_is_throttled_per_address(settings):
     from django.core.cache import cache
 

@@ -1,4 +1,8 @@
-"""Every list endpoint runs the same number of queries for one item and for many."""
+"""Every list endpoint runs the same number of queries for one item and for many.
+
+The page's COUNT(*) is left out of the comparison: a first page that holds every row needs none
+(`portal.api.pagination.FirstPageCountingPaginator`), so a full page of one row may cost one more.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +54,8 @@ def test_query_count_does_not_grow_with_the_page(operation_id, path, api_for):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path, {"page_size": page_size})
         assert response.status_code == 200
-        return len(queries), len(response.json()["results"])
+        counted = [q for q in queries if not q["sql"].startswith("SELECT COUNT(*)")]
+        return len(counted), len(response.json()["results"])
 
     one, rows_one = count(1)
     many, rows_many = count(50)

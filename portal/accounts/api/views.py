@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.generics import RetrieveUpdateAPIView
 
 from portal.accounts.models import User
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
 from portal.centres.models import Membership
 
@@ -21,6 +22,9 @@ class MyMembershipSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
+@request_example(
+    "My details", {"first_name": "Ada", "last_name": "Lovelace", "phone": "+44 20 7946 0000"}
+)
 class MeSerializer(StrictModelSerializer):
     memberships = MyMembershipSerializer(many=True, read_only=True)
     is_platform_admin = serializers.BooleanField(source="is_superuser", read_only=True)

@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from portal.accounts.models import User
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
 from portal.api.viewsets import ManagedCentreField
 from portal.centres.models import Centre, Guardianship, Membership
@@ -29,6 +30,19 @@ class CentreSerializer(StrictModelSerializer):
         return sorted(centre_roles(self.context["request"].user).get(centre.pk, ()))
 
 
+@request_example(
+    "A new teacher",
+    {
+        "centre": 1,
+        "role": "teacher",
+        "email": "new.teacher@riverside.example",
+        "first_name": "Sam",
+        "last_name": "Okafor",
+        "external_id": "T-1042",
+        "is_active": True,
+        "publishes_directly": False,
+    },
+)
 class MemberSerializer(StrictModelSerializer):
     """A person's role at a centre. On create, the person is found by e-mail or created."""
 
@@ -65,6 +79,9 @@ class MemberSerializer(StrictModelSerializer):
                 self.fields[name].required = False
 
 
+@request_example(
+    "Link a parent", {"centre": 1, "guardian": 30, "student": 12, "relationship": "parent"}
+)
 class GuardianshipSerializer(StrictModelSerializer):
     centre = ManagedCentreField()
     guardian_person = PersonSerializer(source="guardian", read_only=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from portal.accounts.models import User
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
 from portal.api.viewsets import ManagedCentreField
 from portal.centres.api.serializers import PersonSerializer
@@ -17,6 +18,18 @@ def people_with_role_in_managed_centres(request, role: str):
     )
 
 
+@request_example(
+    "A class",
+    {
+        "centre": 1,
+        "code": "8M2",
+        "name": "Year 8 Maths",
+        "subject": "Mathematics",
+        "year_group": "Year 8",
+        "external_id": "",
+        "teachers": [4],
+    },
+)
 class SchoolClassSerializer(StrictModelSerializer):
     centre = ManagedCentreField()
     teachers = serializers.PrimaryKeyRelatedField(
@@ -52,6 +65,7 @@ class SchoolClassSerializer(StrictModelSerializer):
             self.fields["centre"].read_only = True
 
 
+@request_example("Enrol a student", {"school_class": 3, "student": 12, "starts_on": "2026-09-01"})
 class EnrollmentSerializer(StrictModelSerializer):
     student_person = PersonSerializer(source="student", read_only=True)
     class_code = serializers.CharField(source="school_class.code", read_only=True)

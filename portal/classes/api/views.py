@@ -37,9 +37,11 @@ class SchoolClassViewSet(viewsets.ModelViewSet, CentreScopedViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         teachers = data.pop("teachers", [])
-        serializer.instance = services.school_class_save(
+        created = services.school_class_save(
             school_class=SchoolClass(**data), teachers=teachers, by=self.request.user
         )
+        # Read back through the list's queryset, so the answer has `student_count` too.
+        serializer.instance = self.base_queryset().get(pk=created.pk)
 
     def perform_update(self, serializer):
         school_class = serializer.instance

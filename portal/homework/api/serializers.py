@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
 from portal.classes.models import SchoolClass
 from portal.homework.models import Homework, HomeworkAttachment
@@ -68,6 +69,18 @@ class AttachmentSerializer(StrictModelSerializer):
         read_only_fields = fields
 
 
+@request_example(
+    "Draft homework",
+    {
+        "school_class": 1,
+        "title": "Fractions worksheet",
+        "instructions": "<p>Answer questions 1 to 10 on page 42.</p>",
+        "set_on": "2026-10-05",
+        "due_at": "2026-10-12T09:00:00+01:00",
+        "max_points": 10,
+        "late_policy": "flag",
+    },
+)
 class HomeworkSerializer(HomeworkSummarySerializer):
     """One homework in full: the summary, its review state and attachments; authors write it."""
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions
 
+from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.viewsets import CentreScopedViewSet, summaries
 from portal.homework.api.serializers import HomeworkSerializer, HomeworkSummarySerializer
@@ -16,7 +16,7 @@ from portal.publishing.api import CanEditContent, ReviewActionsMixin
 from portal.publishing.models import review_status
 
 
-class HomeworkFilter(django_filters.FilterSet):
+class HomeworkFilter(StaticFilterSet):
     """Declared once, not rebuilt from `filterset_fields` on every request."""
 
     class Meta:

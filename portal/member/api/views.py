@@ -8,6 +8,7 @@ from rest_framework import mixins, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer, StrictSerializer
 from portal.api.viewsets import CentreScopedViewSet, summaries
 from portal.centres.api.serializers import PersonSerializer
@@ -16,6 +17,9 @@ from portal.member import calendar
 from portal.member.services import guardian_preferences_set
 
 
+@request_example(
+    "Weekly digest only", {"email_notices": False, "weekly_digest": True, "reminder_copies": False}
+)
 class NotifyPreferenceSerializer(StrictModelSerializer):
     child = PersonSerializer(source="student", read_only=True)
 

@@ -7,6 +7,7 @@ from rest_framework import mixins, parsers, permissions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
 from portal.api.viewsets import CentreScopedViewSet, IsCentreAdmin, ManagedCentreField, summaries
 from portal.rosters import services
@@ -16,6 +17,10 @@ from portal.rosters.models import RosterImport
 ERRORS_SHOWN = 500
 
 
+@request_example(
+    "Check a student roster (multipart; `file` is the upload)",
+    {"centre": 1, "kind": "students", "mode": "update", "create_missing_classes": False},
+)
 class RosterImportSerializer(StrictModelSerializer):
     centre = ManagedCentreField()
     file = serializers.FileField(write_only=True, help_text="CSV, XLSX or a OneRoster zip.")

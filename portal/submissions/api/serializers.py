@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer, StrictSerializer
 from portal.centres.api.serializers import PersonSerializer
 from portal.homework.models import Homework
@@ -24,6 +25,7 @@ class SubmissionFileSerializer(StrictModelSerializer):
         return reverse("member:submission_file", args=[handed_in.submission_id, handed_in.pk])
 
 
+@request_example("Hand in", {"homework": 7, "text": "My answers are in the attached file."})
 class SubmissionSerializer(StrictModelSerializer):
     """Points and feedback are shown to students and guardians only once work is returned."""
 
@@ -78,11 +80,13 @@ class SubmissionSerializer(StrictModelSerializer):
         return data
 
 
+@request_example("Grade", {"points": 8, "feedback": "Good work; check question 4 again."})
 class GradeSerializer(StrictSerializer):
     points = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     feedback = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+@request_example("Return three", {"submissions": [15, 16, 17]})
 class BulkReturnSerializer(StrictSerializer):
     submissions = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Submission.objects.none(), allow_empty=False

@@ -4,7 +4,7 @@ audit trail. Reads through visible_to; writes through portal.submissions.service
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.viewsets import CentreScopedViewSet, summaries
 from portal.homework.models import Homework
@@ -63,7 +64,7 @@ class SubmissionArchiveViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
         return response
 
 
-class SubmissionFilter(django_filters.FilterSet):
+class SubmissionFilter(StaticFilterSet):
     """Declared once, not rebuilt from `filterset_fields` on every request; `homework` is a
     plain id (the rows are already scoped), so filtering costs no extra lookup."""
 
@@ -92,17 +93,10 @@ class SubmissionViewSet(
     filterset_class = SubmissionFilter
 
     def base_queryset(self):
+        queryset = Submission.objects.with_can_grade(self.request.user)
         if getattr(self, "reads_values", False):
-            # The list reads values() and asks which of the page's homework the caller may
-            # grade in one small query (see `list`), rather than a subquery per row.
-            return Submission.objects.all()
-        user = self.request.user
-        can_grade = Exists(Submission.objects.gradable_by(user).filter(pk=OuterRef("pk")))
-        return (
-            Submission.objects.select_related("student")
-            .prefetch_related("files")
-            .annotate(can_grade=can_grade)
-        )
+            return queryset  # the list reads values() (see `list`)
+        return queryset.select_related("student").prefetch_related("files")
 
     #: Columns of the list's values() fast path, read as they are.
     LIST_COLUMNS = (
@@ -134,18 +128,11 @@ class SubmissionViewSet(
             return super().list(request, *args, **kwargs)
         self.reads_values = True
         rows = self.filter_queryset(self.get_queryset()).values(
-            *self.LIST_COLUMNS, "pk", **self.LIST_PERSON
+            *self.LIST_COLUMNS, "pk", "can_grade", **self.LIST_PERSON
         )
         page = self.paginate_queryset(rows)
         files: dict[int, list[dict]] = {}
-        gradable: set[int] = set()
         if page:
-            # The same rule as `Submission.objects.gradable_by`: the homework is editable.
-            gradable = set(
-                Homework.objects.editable_by(request.user)
-                .filter(pk__in={row["homework"] for row in page})
-                .values_list("pk", flat=True)
-            )
             handed_in = SubmissionFile.objects.filter(submission_id__in=[r["id"] for r in page])
             for file_id, submission_id, name, size in handed_in.values_list(
                 "id", "submission_id", "name", "size"
@@ -160,9 +147,7 @@ class SubmissionViewSet(
                         ),
                     }
                 )
-        return self.get_paginated_response(
-            [_submission_row(row, files, row["homework"] in gradable) for row in page]
-        )
+        return self.get_paginated_response([_submission_row(row, files) for row in page])
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -221,10 +206,10 @@ class SubmissionViewSet(
 _DATETIME = serializers.DateTimeField()
 
 
-def _submission_row(row: dict, files: dict[int, list[dict]], can_grade: bool) -> dict:
+def _submission_row(row: dict, files: dict[int, list[dict]]) -> dict:
     """One values() row in SubmissionSerializer's output shape."""
     returned = row["returned_at"] is not None
-    shown = returned or can_grade
+    shown = returned or row["can_grade"]
     return {
         "id": row["id"],
         "homework": row["homework"],

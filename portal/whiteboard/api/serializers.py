@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer, StrictSerializer
 from portal.classes.models import SchoolClass
 from portal.homework.models import Homework
@@ -23,6 +24,7 @@ class VisibleTo(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
+@request_example("A board for one lesson", {"school_class": 3, "title": "Fractions, lesson 2"})
 class WhiteboardSerializer(StrictModelSerializer):
     """A board; `last_seq` is also how many ops it holds (seqs have no gaps)."""
 
@@ -63,6 +65,7 @@ class ExportQuerySerializer(StrictSerializer):
     seq = serializers.IntegerField(min_value=0, required=False)
 
 
+@request_example("Attach the board to a homework", {"homework": 7})
 class AttachSerializer(StrictSerializer):
     homework = VisibleTo(Homework)
 
