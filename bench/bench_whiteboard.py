@@ -180,9 +180,8 @@ def measure_all() -> list[Row]:
     rows = []
     try:
         for rate in dict.fromkeys((RATE, STEADY_RATE)):
-            ours, bare = (
-                asyncio.run(run_load(rooms, relay=relay, rate=rate)) for relay in (False, True)
-            )
+            ours = asyncio.run(run_load(rooms, relay=False, rate=rate))
+            bare = asyncio.run(run_load(rooms, relay=True, rate=rate))
             name = f"whiteboard_{ROOMS}x{STUDENTS}_at_{rate}ops"
             rows += [
                 Row(name, "delivery p50 ms", ours["p50"], bare["p50"], higher_is_better=False),

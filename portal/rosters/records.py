@@ -89,6 +89,11 @@ class GuardianRecord:
     external_id: str = ""
 
     @property
+    def key(self) -> str:
+        """Who this guardian is across the file's rows: their id if the file gives one."""
+        return self.external_id or self.email
+
+    @property
     def label(self) -> str:
         name = f"{self.first_name} {self.last_name}".strip()
         return f"{name} <{self.email}>" if name else self.email

@@ -245,20 +245,20 @@ class RosterWriter:
         }
         firsts, sightings = [], []
         for record, pair in zip(records, pairs, strict=True):
-            keys = [((f"{kind}:{column}", value), column) for column, value in pair if value]
-            clash = next(((key, column) for key, column in keys if key in row_of), None)
+            keys = [(f"{kind}:{column}", column, value) for column, value in pair if value]
+            clash = next((key for key in keys if (key[0], key[2]) in row_of), None)
             if clash:
-                (_scope, value), column = clash
+                scope, column, value = clash
                 self.report.error(
                     record.source.error(
-                        column, f"Also on row {row_of[clash[0]]}; each may appear once.", value
+                        column, f"Also on row {row_of[scope, value]}; each may appear once.", value
                     )
                 )
                 continue
             source = record.source
-            for key, _column in keys:
-                row_of[key] = source.row
-                sightings.append((*key, source.row, source.sheet, {}))
+            for scope, _column, value in keys:
+                row_of[scope, value] = source.row
+                sightings.append((scope, value, source.row, source.sheet, {}))
             (_column, external_id), _key = pair
             if external_id.isdigit():
                 sightings.append((f"{kind}:numeric", external_id, source.row, source.sheet, {}))
@@ -463,12 +463,12 @@ class RosterWriter:
         )
         first_named: dict[str, GuardianRecord] = {}
         for _student, guardian in pairs:
-            first_named.setdefault(guardian.external_id or guardian.email, guardian)
+            first_named.setdefault(guardian.key, guardian)
         distinct = list(first_named.values())
         guardians = self._match(Role.GUARDIAN, distinct, id_column="id")
         by_key = {}
         for guardian in guardians:
-            key = guardian.record.external_id or guardian.record.email
+            key = guardian.record.key
             by_key[key] = guardian
             if key not in named_first_here:
                 continue  # counted where the file first names them
@@ -487,7 +487,7 @@ class RosterWriter:
         }
         new, changed = [], []
         for student, record in pairs:
-            guardian = by_key.get(record.external_id or record.email)
+            guardian = by_key.get(record.key)
             if guardian is None:
                 continue  # its problem is already reported
             slot = record.source.prefix.rstrip("_") or "guardian"
@@ -516,7 +516,7 @@ class RosterWriter:
         sightings = {
             key: sighting
             for (_scope, key), sighting in self.index.earlier(
-                ("guardian", guardian.external_id or guardian.email) for _student, guardian in pairs
+                ("guardian", guardian.key) for _student, guardian in pairs
             ).items()
         }
         agreeing, named_first_here, new_sightings = [], set(), []
@@ -528,13 +528,14 @@ class RosterWriter:
                     )
                 )
                 continue
-            key = guardian.external_id or guardian.email
+            key = guardian.key
             said = {name: getattr(guardian, name) or "" for name in GUARDIAN_DETAILS}
             first = sightings.get(key)
             if first is None:
                 sightings[key] = Sighting(guardian.source.row, said)
                 named_first_here.add(key)
-                new_sightings.append(("guardian", key, guardian.source.row, "", said))
+                source = guardian.source
+                new_sightings.append(("guardian", key, source.row, source.sheet, said))
             elif disagreement := next(
                 (
                     name

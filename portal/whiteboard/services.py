@@ -89,7 +89,7 @@ def _claim_seq(board: Whiteboard, *, lock: bool | None, teacher: bool) -> int:
         )
         claimed = cursor.fetchone()
     if claimed is None:
-        Whiteboard.objects.filter(pk=board.pk).get()  # gone: DoesNotExist, as for any lookup
+        Whiteboard.objects.get(pk=board.pk)  # gone: DoesNotExist, as for any lookup
         raise BoardRefusal("board_locked", "The teacher has locked the board.")
     return claimed[0]
 
