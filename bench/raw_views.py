@@ -1,15 +1,16 @@
 """The baseline: the same data as our API endpoints, from `values()` into a JsonResponse, with
-the same JWT authentication and the same centre rules, but no DRF, serializers or filters."""
+the same JWT authentication and the same centre rules (a role counts at the centres where the
+person holds it, actively), but no DRF, serializers or filters."""
 
 from __future__ import annotations
 
 from django.http import JsonResponse
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from portal.centres.models import Guardianship
+from portal.centres.models import Guardianship, Membership, Role
 from portal.classes.models import Enrollment
 from portal.homework.models import Homework
-from portal.submissions.models import Submission
+from portal.submissions.models import Submission, SubmissionFile
 
 PAGE = 25
 
@@ -19,16 +20,25 @@ def _user(request):
     return authenticated[0] if authenticated else None
 
 
+def _centres(user, role: str):
+    return Membership.objects.filter(user=user, role=role, is_active=True).values("centre")
+
+
 def student_homework(request):
     user = _user(request)
     if user is None:
         return JsonResponse({"error": "unauthenticated"}, status=401)
     classes = Enrollment.objects.filter(student=user).values("school_class")
     rows = (
-        Homework.objects.filter(school_class__in=classes, live=True)
+        Homework.objects.filter(
+            school_class__in=classes,
+            school_class__centre__in=_centres(user, Role.STUDENT),
+            live=True,
+        )
         .order_by("-due_at", "pk")
         .values(
             "id",
+            "school_class__centre",
             "school_class",
             "school_class__code",
             "title",
@@ -47,9 +57,11 @@ def teacher_submissions(request):
     user = _user(request)
     if user is None:
         return JsonResponse({"error": "unauthenticated"}, status=401)
-    rows = (
+    rows = list(
         Submission.objects.filter(
-            homework=request.GET.get("homework"), homework__school_class__teachers=user
+            homework=request.GET.get("homework"),
+            homework__school_class__teachers=user,
+            homework__school_class__centre__in=_centres(user, Role.TEACHER),
         )
         .order_by("-pk")
         .values(
@@ -68,7 +80,13 @@ def teacher_submissions(request):
             "returned_at",
         )[:50]
     )
-    return JsonResponse({"results": list(rows)})
+    files: dict[int, list] = {}
+    handed_in = SubmissionFile.objects.filter(submission__in=[row["id"] for row in rows])
+    for file in handed_in.values("id", "submission", "name", "size"):
+        files.setdefault(file["submission"], []).append(file)
+    for row in rows:
+        row["files"] = files.get(row["id"], [])
+    return JsonResponse({"results": rows})
 
 
 def guardian_children(request):
@@ -76,7 +94,7 @@ def guardian_children(request):
     if user is None:
         return JsonResponse({"error": "unauthenticated"}, status=401)
     links = list(
-        Guardianship.objects.filter(guardian=user).values(
+        Guardianship.objects.filter(guardian=user, centre__in=_centres(user, Role.GUARDIAN)).values(
             "id",
             "centre",
             "centre__slug",
@@ -88,8 +106,10 @@ def guardian_children(request):
         )
     )
     classes: dict[int, list] = {}
-    for row in Enrollment.objects.filter(student__in=[link["student"] for link in links]).values(
-        "student", "school_class", "school_class__code", "school_class__name"
+    for row in (
+        Enrollment.objects.current()
+        .filter(student__in=[link["student"] for link in links])
+        .values("student", "school_class", "school_class__code", "school_class__name")
     ):
         classes.setdefault(row["student"], []).append(row)
     for link in links:

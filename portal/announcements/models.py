@@ -8,20 +8,24 @@ from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.fields import RichTextField
 
-from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where
+from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where, role_filter
 from portal.publishing.models import CentreContent
 
 
 class AnnouncementQuerySet(CentreScopedQuerySet):
     def member_filter(self, user) -> Q:
-        staff = Q(centre__in=centre_ids_where(user, Role.ADMIN, Role.TEACHER))
-        readers = Q(centre__in=centre_ids_where(user, Role.STUDENT, Role.GUARDIAN))
-        for_me = (
-            Q(classes__isnull=True)
-            | Q(classes__enrollments__student=user)
-            | Q(classes__enrollments__student__guardians_of__guardian=user)
+        # Staff read all of their centre's; students and guardians read what is live and for
+        # the whole centre or for a class they (or their children) are in.
+        everyone = Q(classes__isnull=True)
+        return role_filter(
+            user,
+            self.centre_path,
+            admin=Q(),
+            teacher=Q(),
+            student=Q(live=True) & (everyone | Q(classes__enrollments__student=user)),
+            guardian=Q(live=True)
+            & (everyone | Q(classes__enrollments__student__guardians_of__guardian=user)),
         )
-        return staff | (readers & Q(live=True) & for_me)
 
     def editable_by(self, user):
         """Admins change their centres' announcements; teachers change their own."""

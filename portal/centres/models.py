@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where
+from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where, role_filter
 
 __all__ = ["Centre", "Guardianship", "Membership", "Role"]
 
@@ -172,8 +172,12 @@ class Membership(models.Model):
 
 
 class GuardianshipQuerySet(CentreScopedQuerySet):
+    member_filter_is_single_valued = True
+
     def member_filter(self, user) -> Q:
-        return super().member_filter(user) | Q(guardian=user) | Q(student=user)
+        return role_filter(
+            user, self.centre_path, admin=Q(), guardian=Q(guardian=user), student=Q(student=user)
+        )
 
     def childrens(self, guardian, *, rows: str, centre_path: str, field: str = "id"):
         """`field` of the children's `rows` (a relation of the student, e.g. "enrollments"),

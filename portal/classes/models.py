@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,18 +11,24 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.centres.models import Centre, Guardianship, Membership, Role
-from portal.centres.scoping import CentreScopedQuerySet, centre_ids_where
+from portal.centres.scoping import CentreScopedQuerySet, role_filter
+
+
+def taught_classes(user):
+    """Ids of the classes `user` is a teacher of, as a subquery."""
+    return SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
 
 
 class SchoolClassQuerySet(CentreScopedQuerySet):
     member_filter_is_single_valued = True
 
     def member_filter(self, user) -> Q:
-        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        return (
-            super().member_filter(user)
-            | Q(pk__in=taught)
-            | Enrollment.objects.attended_classes(user, path="pk")
+        return role_filter(
+            user,
+            "centre",
+            **run_by_branches(user),
+            student=lambda: Q(pk__in=Enrollment.objects.own_classes(user)),
+            guardian=lambda: Q(pk__in=Enrollment.objects.childrens_classes(user)),
         )
 
     def taught_by(self, user):
@@ -36,19 +44,21 @@ class SchoolClassQuerySet(CentreScopedQuerySet):
         return self.filter(run_by_filter(user))
 
 
+def run_by_branches(user, *, to_class: str = "") -> dict[str, Q | Callable[[], Q]]:
+    """The rule of `SchoolClassQuerySet.run_by` as `role_filter` branches, on the class
+    reached through `to_class` (e.g. "homework__school_class"; "" for classes themselves):
+    every class at admin centres, the classes taught at teaching centres."""
+    return {
+        "admin": Q(),
+        "teacher": lambda: Q(**{f"{to_class or 'pk'}__in": taught_classes(user)}),
+    }
+
+
 def run_by_filter(user, *, to_class: str = "") -> Q:
-    """The rule of `SchoolClassQuerySet.run_by` for a signed-in, active, non-platform user, as
-    a filter on the class reached through `to_class` (e.g. "homework__school_class"; "" for
-    classes themselves). Centres come as ids from the user's cached roles: cheap to build,
-    and a branch for a role the user does not hold drops out of the query altogether."""
+    """`SchoolClassQuerySet.run_by` for a signed-in, active, non-platform user, as a filter on
+    the class reached through `to_class`."""
     prefix = f"{to_class}__" if to_class else ""
-    taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-    return Q(**{f"{prefix}centre__in": centre_ids_where(user, Role.ADMIN)}) | Q(
-        **{
-            f"{to_class or 'pk'}__in": taught,
-            f"{prefix}centre__in": centre_ids_where(user, Role.TEACHER),
-        }
-    )
+    return role_filter(user, f"{prefix}centre", **run_by_branches(user, to_class=to_class))
 
 
 class SchoolClass(models.Model):
@@ -105,13 +115,15 @@ class EnrollmentQuerySet(CentreScopedQuerySet):
     member_filter_is_single_valued = True
 
     def member_filter(self, user) -> Q:
-        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        return super().member_filter(user) | Q(school_class__in=taught) | self._attending(user)
-
-    def _attending(self, user) -> Q:
-        """`attended_by` as a filter: the user's own places, or an id subquery for their
-        children's (no outer join over every guardianship, which is slow to plan)."""
-        return Q(student=user) | Q(pk__in=self._childrens(user, field="id"))
+        return role_filter(
+            user,
+            self.centre_path,
+            admin=Q(),
+            teacher=lambda: Q(school_class__in=taught_classes(user)),
+            student=Q(student=user),
+            # An id subquery, not an outer join over every guardianship (slow to plan).
+            guardian=lambda: Q(pk__in=self._childrens(user, field="id")),
+        )
 
     @staticmethod
     def _childrens(user, *, field: str):
@@ -119,16 +131,14 @@ class EnrollmentQuerySet(CentreScopedQuerySet):
             user, rows="enrollments", centre_path="school_class__centre", field=field
         )
 
-    def attended_by(self, user):
-        """Enrollments of the user, and of the children they are guardian of at that centre:
-        the places whose classes a student or parent follows."""
-        return self.filter(self._attending(user))
+    def own_classes(self, user):
+        """Ids of the classes `user` has a place in, as a subquery."""
+        return self.model.objects.filter(student=user).values("school_class_id")
 
-    def attended_classes(self, user, *, path: str) -> Q:
-        """A filter on `path` (a class or class id) for the classes of `attended_by(user)`."""
-        own = self.model.objects.filter(student=user).values("school_class_id")
-        children = self._childrens(user, field="school_class")
-        return Q(**{f"{path}__in": own}) | Q(**{f"{path}__in": children})
+    def childrens_classes(self, user):
+        """Ids of the classes where the children of `user` (as their guardian at the class's
+        centre) have a place, as a subquery."""
+        return self._childrens(user, field="school_class")
 
     def current(self, on=None):
         on = on or timezone.localdate()

@@ -13,7 +13,7 @@ from modelcluster.fields import ParentalKey
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.scoping import CentreScopedQuerySet, role_filter
 from portal.publishing.models import CentreContent, annotate_review_state
 
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -57,13 +57,16 @@ class HomeworkQuerySet(CentreScopedQuerySet):
         # Staff see drafts of the classes they run; students and guardians see live work only.
         # Each branch is its own small subquery of class ids: OR-ing joins through
         # enrollments and guardianships would multiply rows instead.
-        from portal.classes.models import Enrollment, SchoolClass
+        from portal.classes.models import Enrollment, run_by_branches
 
-        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        return (
-            super().member_filter(user)
-            | Q(school_class__in=taught)
-            | (Q(live=True) & Enrollment.objects.attended_classes(user, path="school_class"))
+        return role_filter(
+            user,
+            self.centre_path,
+            **run_by_branches(user, to_class="school_class"),
+            student=lambda: Q(live=True, school_class__in=Enrollment.objects.own_classes(user)),
+            guardian=lambda: Q(
+                live=True, school_class__in=Enrollment.objects.childrens_classes(user)
+            ),
         )
 
     def editable_by(self, user):

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import ExpressionWrapper, Q, Value
 
 from portal.centres.models import Guardianship
-from portal.centres.scoping import CentreScopedQuerySet
-from portal.classes.models import run_by_filter
+from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where, role_filter
+from portal.classes.models import run_by_branches, run_by_filter
 from portal.core.private_files import private_storage_instance
 
 
@@ -23,13 +23,18 @@ class SubmissionQuerySet(CentreScopedQuerySet):
     def member_filter(self, user) -> Q:
         # Graders (their admin centres' work, and their taught classes' where they still
         # teach), the student, and the student's guardians at the homework's centre.
-        childs = Guardianship.objects.childrens(
-            user, rows="submissions", centre_path="homework__school_class__centre"
+        return role_filter(
+            user,
+            self.centre_path,
+            **run_by_branches(user, to_class="homework__school_class"),
+            student=Q(student=user),
+            guardian=lambda: Q(pk__in=self._childrens(user)),
         )
-        return (
-            run_by_filter(user, to_class="homework__school_class")
-            | Q(student=user)
-            | Q(pk__in=childs)
+
+    @staticmethod
+    def _childrens(user):
+        return Guardianship.objects.childrens(
+            user, rows="submissions", centre_path="homework__school_class__centre"
         )
 
     def gradable_by(self, user):
@@ -38,19 +43,24 @@ class SubmissionQuerySet(CentreScopedQuerySet):
 
         return self.filter(homework__in=Homework.objects.editable_by(user).values("pk"))
 
-    def with_can_grade(self, user):
-        """Annotate `can_grade`: whether `user` may grade each row (the rule of
-        `gradable_by`), computed in the same query rather than a subquery per row."""
+    def visible_with_can_grade(self, user):
+        """`visible_to(user)`, each row annotated with `can_grade`: whether `user` may grade it
+        (the rule of `gradable_by`), in the same query rather than a subquery per row. Someone
+        who sees submissions only as a grader (no student or guardian role anywhere) may grade
+        every row they see, and someone with no grading role none: a constant says so."""
+        visible = self.visible_to(user)
         if not user.is_authenticated or not user.is_active:
             can_grade = Value(False)
-        elif user.is_superuser:
+        elif user.is_superuser or not centre_ids_where(user, Role.STUDENT, Role.GUARDIAN):
             can_grade = Value(True)
+        elif not centre_ids_where(user, Role.ADMIN, Role.TEACHER):
+            can_grade = Value(False)
         else:
             can_grade = ExpressionWrapper(
                 run_by_filter(user, to_class="homework__school_class"),
                 output_field=models.BooleanField(),
             )
-        return self.annotate(can_grade=can_grade)
+        return visible.annotate(can_grade=can_grade)
 
 
 class Submission(models.Model):

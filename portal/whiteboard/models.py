@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.scoping import CentreScopedQuerySet, role_filter
 
 
 class BoardScopedQuerySet(CentreScopedQuerySet):
@@ -19,14 +19,20 @@ class BoardScopedQuerySet(CentreScopedQuerySet):
     class_path = "school_class"
 
     def member_filter(self, user) -> Q:
-        from portal.classes.models import Enrollment, SchoolClass
+        from portal.classes.models import Enrollment, taught_classes
 
-        taught = SchoolClass.teachers.through.objects.filter(user=user).values("schoolclass_id")
-        attended = Enrollment.objects.current().filter(student=user).values("school_class_id")
-        return (
-            super().member_filter(user)
-            | Q(**{f"{self.class_path}__in": taught})
-            | Q(**{f"{self.class_path}__in": attended})
+        return role_filter(
+            user,
+            self.centre_path,
+            admin=Q(),
+            teacher=lambda: Q(**{f"{self.class_path}__in": taught_classes(user)}),
+            student=lambda: Q(
+                **{
+                    f"{self.class_path}__in": Enrollment.objects.current()
+                    .filter(student=user)
+                    .values("school_class_id")
+                }
+            ),
         )
 
 

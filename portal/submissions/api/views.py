@@ -3,10 +3,13 @@ audit trail. Reads through visible_to; writes through portal.submissions.service
 
 from __future__ import annotations
 
+from operator import itemgetter
+
 import django_filters
 from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, parsers, permissions, serializers
@@ -17,6 +20,7 @@ from rest_framework.settings import api_settings
 from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.core.db import json_list_of
 from portal.homework.models import Homework
 from portal.submissions import services
 from portal.submissions.api.serializers import (
@@ -92,8 +96,8 @@ class SubmissionViewSet(
     parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
     filterset_class = SubmissionFilter
 
-    def base_queryset(self):
-        queryset = Submission.objects.with_can_grade(self.request.user)
+    def get_queryset(self):
+        queryset = Submission.objects.visible_with_can_grade(self.request.user)
         if getattr(self, "reads_values", False):
             return queryset  # the list reads values() (see `list`)
         return queryset.select_related("student").prefetch_related("files")
@@ -117,6 +121,11 @@ class SubmissionViewSet(
         "_person_first_name": F("student__first_name"),
         "_person_last_name": F("student__last_name"),
     }
+    #: The files handed in, as a JSON list in the row itself (a subquery on the row's own
+    #: submission, so no scoping of its own is needed): no second query per page.
+    LIST_FILES = json_list_of(
+        SubmissionFile.objects.all(), parent="submission", id="id", name="name", size="size"
+    )
 
     @extend_schema(responses=SubmissionSerializer(many=True))
     def list(self, request, *args, **kwargs):
@@ -128,26 +137,12 @@ class SubmissionViewSet(
             return super().list(request, *args, **kwargs)
         self.reads_values = True
         rows = self.filter_queryset(self.get_queryset()).values(
-            *self.LIST_COLUMNS, "pk", "can_grade", **self.LIST_PERSON
+            *self.LIST_COLUMNS, "pk", "can_grade", **self.LIST_PERSON, _files=self.LIST_FILES
         )
         page = self.paginate_queryset(rows)
-        files: dict[int, list[dict]] = {}
-        if page:
-            handed_in = SubmissionFile.objects.filter(submission_id__in=[r["id"] for r in page])
-            for file_id, submission_id, name, size in handed_in.values_list(
-                "id", "submission_id", "name", "size"
-            ):
-                files.setdefault(submission_id, []).append(
-                    {
-                        "id": file_id,
-                        "name": name,
-                        "size": size,
-                        "download": reverse(
-                            "member:submission_file", args=[submission_id, file_id]
-                        ),
-                    }
-                )
-        return self.get_paginated_response([_submission_row(row, files) for row in page])
+        # The serializer's datetime field, told the zone once rather than looking it up per value.
+        when = serializers.DateTimeField(default_timezone=timezone.get_current_timezone())
+        return self.get_paginated_response([_submission_row(row, when) for row in page])
 
     def perform_create(self, serializer):
         data = serializer.validated_data
@@ -202,12 +197,9 @@ class SubmissionViewSet(
         return Response({"returned": len(returned)})
 
 
-#: Formats datetimes exactly as the serializer's fields do (ISO 8601, current time zone).
-_DATETIME = serializers.DateTimeField()
-
-
-def _submission_row(row: dict, files: dict[int, list[dict]]) -> dict:
-    """One values() row in SubmissionSerializer's output shape."""
+def _submission_row(row: dict, when: serializers.DateTimeField) -> dict:
+    """One values() row in SubmissionSerializer's output shape; `when` formats datetimes as
+    the serializer's fields do."""
     returned = row["returned_at"] is not None
     shown = returned or row["can_grade"]
     return {
@@ -221,14 +213,17 @@ def _submission_row(row: dict, files: dict[int, list[dict]]) -> dict:
             "last_name": row["_person_last_name"],
         },
         "text": row["text"],
-        "files": files.get(row["id"], []),
-        "submitted_at": _DATETIME.to_representation(row["submitted_at"]),
+        "files": [
+            {**file, "download": reverse("member:submission_file", args=[row["id"], file["id"]])}
+            for file in sorted(row["_files"] or (), key=itemgetter("id"))
+        ],
+        "submitted_at": when.to_representation(row["submitted_at"]),
         "is_late": row["is_late"],
         "attempts": row["attempts"],
         "status": "returned" if returned else ("late" if row["is_late"] else "submitted"),
         "points": row["points"] if shown else None,
         "feedback": row["feedback"] if shown else "",
-        "returned_at": _DATETIME.to_representation(row["returned_at"]),
+        "returned_at": when.to_representation(row["returned_at"]),
     }
 
 
