@@ -118,8 +118,7 @@ class EnrollmentQuerySet(CentreScopedQuerySet):
         return role_filter(
             user,
             self.centre_path,
-            admin=Q(),
-            teacher=lambda: Q(school_class__in=taught_classes(user)),
+            **run_by_branches(user, to_class="school_class"),
             student=Q(student=user),
             # An id subquery, not an outer join over every guardianship (slow to plan).
             guardian=lambda: Q(pk__in=self._childrens(user, field="id")),
@@ -132,8 +131,8 @@ class EnrollmentQuerySet(CentreScopedQuerySet):
         )
 
     def own_classes(self, user):
-        """Ids of the classes `user` has a place in, as a subquery."""
-        return self.model.objects.filter(student=user).values("school_class_id")
+        """Ids of the classes `user` has a place in (among these places), as a subquery."""
+        return self.filter(student=user).values("school_class_id")
 
     def childrens_classes(self, user):
         """Ids of the classes where the children of `user` (as their guardian at the class's

@@ -19,19 +19,14 @@ class BoardScopedQuerySet(CentreScopedQuerySet):
     class_path = "school_class"
 
     def member_filter(self, user) -> Q:
-        from portal.classes.models import Enrollment, taught_classes
+        from portal.classes.models import Enrollment, run_by_branches
 
         return role_filter(
             user,
             self.centre_path,
-            admin=Q(),
-            teacher=lambda: Q(**{f"{self.class_path}__in": taught_classes(user)}),
+            **run_by_branches(user, to_class=self.class_path),
             student=lambda: Q(
-                **{
-                    f"{self.class_path}__in": Enrollment.objects.current()
-                    .filter(student=user)
-                    .values("school_class_id")
-                }
+                **{f"{self.class_path}__in": Enrollment.objects.current().own_classes(user)}
             ),
         )
 
