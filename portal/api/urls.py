@@ -15,7 +15,7 @@ from portal.centres.api.views import (
 )
 from portal.classes.api.views import EnrollmentViewSet, SchoolClassViewSet
 from portal.digests.api.views import DigestViewSet
-from portal.homework.api.views import HomeworkViewSet
+from portal.homework.api.views import HomeworkAttachmentViewSet, HomeworkViewSet
 from portal.member.api.views import CalendarFeedResetView, CalendarFeedView, NotifyPreferenceViewSet
 from portal.notifications.api.views import NoticeViewSet
 from portal.reports.api.views import ReportExportViewSet
@@ -24,6 +24,7 @@ from portal.schedules.api.views import JobRunViewSet
 from portal.submissions.api.views import (
     GradeChangeViewSet,
     SubmissionArchiveViewSet,
+    SubmissionFileViewSet,
     SubmissionViewSet,
 )
 from portal.whiteboard.api.views import WhiteboardViewSet
@@ -37,6 +38,7 @@ router.register("children", ChildViewSet, basename="child")
 router.register("classes", SchoolClassViewSet, basename="class")
 router.register("enrollments", EnrollmentViewSet, basename="enrollment")
 router.register("submissions", SubmissionViewSet, basename="submission")
+router.register("submission-files", SubmissionFileViewSet, basename="submission-file")
 router.register("submission-archives", SubmissionArchiveViewSet, basename="submission-archive")
 router.register("grade-changes", GradeChangeViewSet, basename="grade-change")
 router.register("notices", NoticeViewSet, basename="notice")
@@ -45,6 +47,7 @@ router.register(
     "notification-preferences", NotifyPreferenceViewSet, basename="notification-preference"
 )
 router.register("homework", HomeworkViewSet, basename="homework")
+router.register("homework-attachments", HomeworkAttachmentViewSet, basename="homework-attachment")
 router.register("announcements", AnnouncementViewSet, basename="announcement")
 router.register("roster-imports", RosterImportViewSet, basename="roster-import")
 router.register("report-exports", ReportExportViewSet, basename="report-export")

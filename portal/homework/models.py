@@ -131,11 +131,22 @@ class Homework(CentreContent):
             raise ValidationError({"due_at": "The due date is before the date it is set."})
 
 
+class HomeworkAttachmentQuerySet(CentreScopedQuerySet):
+    centre_path = "homework__school_class__centre"
+    member_filter_is_single_valued = True
+
+    def member_filter(self, user) -> Q:
+        # Whoever sees the homework sees what is handed out with it.
+        return Q(homework__in=Homework.objects.visible_to(user).values("pk"))
+
+
 class HomeworkAttachment(Orderable):
     """A document (worksheet, reading) handed out with the homework."""
 
     homework = ParentalKey(Homework, on_delete=models.CASCADE, related_name="attachments")
     document = models.ForeignKey("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+
+    objects = HomeworkAttachmentQuerySet.as_manager()
 
     def clean(self) -> None:
         document = self.document if self.document_id else None

@@ -71,6 +71,19 @@ def live_homework(centre: Centre) -> Homework:
     return Homework.objects.get(school_class=first_class(centre), title="Fractions practice")
 
 
+def handout(centre: Centre):
+    """A worksheet handed out with the centre's live homework."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from portal.homework.models import HomeworkAttachment
+
+    document = get_document_model()(title="Worksheet", collection=centre.collection)
+    document.file.save("worksheet.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    document.save()
+    return HomeworkAttachment.objects.create(homework=live_homework(centre), document=document)
+
+
 def homework_in_review(centre: Centre) -> Homework:
     return Homework.objects.get(school_class=first_class(centre), title="Times tables quiz")
 
@@ -295,6 +308,7 @@ MATRIX: dict[str, Entry] = {
     "homework_unpublish_create": Entry(
         own=UNPUBLISH_LIVE, other=ONLY_PLATFORM, target=live_homework
     ),
+    "homework_attachments_retrieve": Entry(own=CLASS_READ, other=ONLY_PLATFORM, target=handout),
     "roster_imports_list": Entry(own=ADMINS_ONLY),
     "roster_imports_create": Entry(
         own=CREATE, other=CREATE_ELSEWHERE, body=roster_body, multipart=True

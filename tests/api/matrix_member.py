@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from portal.centres.models import Centre
 from portal.notifications.models import Notice
-from portal.submissions.models import GradeChange, Submission
+from portal.submissions.models import GradeChange, Submission, SubmissionFile
 from tests.api.matrix import EVERYONE_SIGNED_IN, ONLY_PLATFORM, Entry, demo, expect, parent1_link
 from tests.api.matrix import live_homework as fractions
 
@@ -26,6 +26,10 @@ NOBODYS = expect("404 404 404 404 404 404 401")
 
 def student1_work(centre: Centre) -> Submission:
     return Submission.objects.get(homework=fractions(centre), student=demo(centre, "student1"))
+
+
+def student1_file(centre: Centre) -> SubmissionFile:
+    return student1_work(centre).files.get()
 
 
 def grade_change(centre: Centre) -> GradeChange:
@@ -56,6 +60,7 @@ MEMBER_SITE: dict[str, Entry] = {
         other=BULK_RETURN_ELSEWHERE,
         body=lambda c: {"submissions": [student1_work(c).pk]},
     ),
+    "submission_files_retrieve": Entry(own=READ, other=ONLY_PLATFORM, target=student1_file),
     "submission_archives_retrieve": Entry(own=GRADERS, other=ONLY_PLATFORM, target=fractions),
     "grade_changes_list": Entry(own=EVERYONE_SIGNED_IN),
     "grade_changes_retrieve": Entry(own=AUDIT, other=ONLY_PLATFORM, target=grade_change),

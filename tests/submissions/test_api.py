@@ -140,3 +140,50 @@ def test_the_list_rows_are_what_the_serializer_gives(reader, api_for, set_homewo
         assert row == client.get(f"/api/v1/submissions/{row['id']}/").json()
     by_ordering = client.get("/api/v1/submissions/", {"page_size": 200, "ordering": "-id"})
     assert by_ordering.json()["results"] == rows
+
+
+def test_an_app_downloads_files_by_the_links_it_is_given(
+    api_for, set_homework, private_files, settings, tmp_path
+):
+    """The `download` links of handed-in files and of homework attachments are API addresses:
+    a bearer token is enough (no session), and only those who see the work get the bytes."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+
+    from portal.homework.models import HomeworkAttachment
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    homework = set_homework("riverside", "7M1")
+    document = get_document_model()(title="Worksheet")
+    document.file.save("worksheet.pdf", ContentFile(b"%PDF-1.4 fractions"), save=False)
+    document.save()
+    HomeworkAttachment.objects.create(homework=homework, document=document)
+    student = api_for(STUDENT)
+    handed_in = student.post(
+        "/api/v1/submissions/",
+        {"homework": homework.pk, "text": "", "upload": [upload("mine.txt", b"3/4\n")]},
+        format="multipart",
+    ).json()
+
+    (attachment,) = student.get(f"/api/v1/homework/{homework.pk}/").json()["attachments"]
+    (mine,) = handed_in["files"]
+    (listed,) = (
+        api_for(TEACHER)
+        .get("/api/v1/submissions/", {"homework": homework.pk})
+        .json()["results"][0]["files"]
+    )
+    assert listed["download"] == mine["download"]
+    for reader, link, content in (
+        (STUDENT, attachment["download"], b"%PDF-1.4 fractions"),
+        ("parent1@riverside.example", attachment["download"], b"%PDF-1.4 fractions"),
+        (STUDENT, mine["download"], b"3/4\n"),
+        (TEACHER, mine["download"], b"3/4\n"),
+    ):
+        response = api_for(reader).get(link)
+        assert response.status_code == 200, (reader, link)
+        assert b"".join(response.streaming_content) == content
+        assert response["Content-Disposition"].startswith("attachment")
+    for outsider in ("student2@riverside.example", "teacher1@hillcrest.example"):
+        assert api_for(outsider).get(mine["download"]).status_code == 404
+    assert api_for("student1@hillcrest.example").get(attachment["download"]).status_code == 404
+    assert api_for(None).get(mine["download"]).status_code == 401

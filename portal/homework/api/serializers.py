@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from portal.api.schema import request_example
@@ -62,11 +63,16 @@ class HomeworkSummarySerializer(StrictModelSerializer):
 class AttachmentSerializer(StrictModelSerializer):
     title = serializers.CharField(source="document.title", read_only=True)
     file_extension = serializers.CharField(source="document.file_extension", read_only=True)
+    download = serializers.SerializerMethodField()
 
     class Meta:
         model = HomeworkAttachment
-        fields = ["id", "title", "file_extension"]
+        fields = ["id", "title", "file_extension", "download"]
         read_only_fields = fields
+
+    def get_download(self, attachment: HomeworkAttachment) -> str:
+        """The file, over the API (a bearer token or a session)."""
+        return reverse("v1:homework-attachment-detail", args=[attachment.pk])
 
 
 @request_example(

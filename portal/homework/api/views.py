@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.db.models import F, Prefetch
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions
 
 from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.core.private_files import private_file_response
 from portal.homework.api.serializers import HomeworkSerializer, HomeworkSummarySerializer
 from portal.homework.models import Homework, HomeworkAttachment
 from portal.publishing import services
@@ -98,3 +100,20 @@ class HomeworkViewSet(
 
     def perform_destroy(self, instance):
         instance.delete()
+
+
+@summaries(retrieve="A file handed out with homework (download)")
+class HomeworkAttachmentViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+    """Attachments are listed with their homework; this is where an app downloads one."""
+
+    model = HomeworkAttachment
+
+    def base_queryset(self):
+        return HomeworkAttachment.objects.select_related("document")
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    def retrieve(self, request, pk=None):
+        document = self.get_object().document
+        return private_file_response(document.file, filename=document.filename)

@@ -21,8 +21,8 @@ class SubmissionFileSerializer(StrictModelSerializer):
         read_only_fields = fields
 
     def get_download(self, handed_in: SubmissionFile) -> str:
-        """The member-site address; it checks access for the signed-in session."""
-        return reverse("member:submission_file", args=[handed_in.submission_id, handed_in.pk])
+        """The file, over the API (a bearer token or a session)."""
+        return reverse("v1:submission-file-detail", args=[handed_in.pk])
 
 
 @request_example("Hand in", {"homework": 7, "text": "My answers are in the attached file."})

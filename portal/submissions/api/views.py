@@ -21,6 +21,7 @@ from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.viewsets import CentreScopedViewSet, summaries
 from portal.core.db import json_list_of
+from portal.core.private_files import private_file_response
 from portal.homework.models import Homework
 from portal.submissions import services
 from portal.submissions.api.serializers import (
@@ -66,6 +67,20 @@ class SubmissionArchiveViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
         )
         response["Content-Disposition"] = f'attachment; filename="{archive_name(homework)}"'
         return response
+
+
+@summaries(retrieve="A file handed in with a submission (download)")
+class SubmissionFileViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+    """Files are listed with their submission; this is where an app downloads one."""
+
+    model = SubmissionFile
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    def retrieve(self, request, pk=None):
+        handed_in = self.get_object()
+        return private_file_response(handed_in.file, filename=handed_in.name)
 
 
 class SubmissionFilter(StaticFilterSet):
@@ -214,7 +229,7 @@ def _submission_row(row: dict, when: serializers.DateTimeField) -> dict:
         },
         "text": row["text"],
         "files": [
-            {**file, "download": reverse("member:submission_file", args=[row["id"], file["id"]])}
+            {**file, "download": reverse("v1:submission-file-detail", args=[file["id"]])}
             for file in sorted(row["_files"] or (), key=itemgetter("id"))
         ],
         "submitted_at": when.to_representation(row["submitted_at"]),
