@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from portal.accounts.api.views import MeView
 from portal.announcements.api.views import AnnouncementViewSet
 from portal.api import auth
+from portal.audit.api.views import AuditEntryViewSet
 from portal.centres.api.views import (
     CentreViewSet,
     ChildViewSet,
@@ -53,6 +54,7 @@ router.register("roster-imports", RosterImportViewSet, basename="roster-import")
 router.register("report-exports", ReportExportViewSet, basename="report-export")
 router.register("whiteboards", WhiteboardViewSet, basename="whiteboard")
 router.register("job-runs", JobRunViewSet, basename="job-run")
+router.register("audit-log", AuditEntryViewSet, basename="audit-entry")
 
 v1 = [
     path("auth/token/", auth.TokenObtainView.as_view(), name="token"),

@@ -5,12 +5,16 @@
   the caller may not change is a 403, never a silent success.
 * Creating needs the caller to administer at least one centre (`IsCentreAdmin`), unless a
   viewset says otherwise; which centre is validated by the serializer (`ManagedCentreField`).
+* Writes use this module's Create/Update/DestroyModelMixin (or ModelViewSet): each leaves the
+  line in the audit log that the Wagtail admin leaves for the same change.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.response import Response
+from wagtail.log_actions import log
 
 from portal.api.filters import default_filter_backends
 from portal.centres.models import Centre
@@ -69,6 +73,59 @@ class CentreScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+
+def log_write(request, instance, action: str) -> None:
+    """The line the Wagtail admin writes in the audit log for the same change."""
+    log(instance=instance, action=action, user=request.user)
+
+
+class CreateModelMixin(mixins.CreateModelMixin):
+    """DRF's create (through the viewset's `perform_create`), logged as the admin logs it."""
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        log_write(request, serializer.instance, "wagtail.create")
+        headers = self.get_success_headers(serializer.data)
+        return Response(serializer.data, status=status.HTTP_201_CREATED, headers=headers)
+
+
+class UpdateModelMixin(mixins.UpdateModelMixin):
+    """DRF's update (through the viewset's `perform_update`), logged as the admin logs it."""
+
+    def update(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(
+            instance, data=request.data, partial=kwargs.pop("partial", False)
+        )
+        serializer.is_valid(raise_exception=True)
+        self.perform_update(serializer)
+        log_write(request, serializer.instance, "wagtail.edit")
+        instance._prefetched_objects_cache = {}  # what was prefetched may have changed
+        return Response(serializer.data)
+
+
+class DestroyModelMixin(mixins.DestroyModelMixin):
+    """DRF's destroy, logged first: the line must know the centre while the object exists."""
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        log_write(request, instance, "wagtail.delete")
+        self.perform_destroy(instance)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ModelViewSet(
+    CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    UpdateModelMixin,
+    DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """DRF's ModelViewSet, with its writes logged."""
 
 
 def summaries(**actions: str):

@@ -99,6 +99,18 @@ def role_filter(
     return NOTHING if rule is None else rule
 
 
+def centre_id_of(instance: models.Model) -> int | None:
+    """The id of the centre a centre-owned object belongs to, following its model's
+    `centre_path` (one query per relation crossed that is not loaded yet)."""
+    path = type(instance)._default_manager.get_queryset().centre_path.split("__")
+    owner = instance
+    for relation in path[:-1]:
+        owner = getattr(owner, relation, None)
+        if owner is None:
+            return None
+    return owner.pk if path[-1] == "pk" else getattr(owner, f"{path[-1]}_id")
+
+
 def is_platform_admin(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_superuser)
 

@@ -32,6 +32,7 @@ ADMIN_PERMISSIONS = [
     "centres.delete_guardianship",
     "centres.view_guardianship",
     "submissions.view_gradechange",
+    "audit.view_centrelogentry",
     *(f"whiteboard.{action}_whiteboard" for action in ("add", "change", "delete", "view")),
     *(
         f"{app}.{action}_{model}"

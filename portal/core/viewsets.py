@@ -24,6 +24,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -122,6 +123,28 @@ class CentreScopedModelViewSet(CentreScopedViewSetMixin, FormClassPanelsMixin, M
             path(route, self.construct_view(view_class), name=name)
             for route, view_class, name in self.extra_routes
         ]
+
+
+class ReadOnlyPolicy(ModelPermissionPolicy):
+    """Viewing needs the model's view permission; adding, changing and deleting are for no one."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", "inspect") and super().user_has_permission(user, "view")
+
+
+class CentreScopedTrailViewSet(CentreScopedModelViewSet):
+    """A trail of what happened (grade changes, the audit log): listed and inspected, never
+    written, not even by platform admins. Register `ReadOnlyPolicy(model)` for its model."""
+
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    add_to_admin_menu = True
+    icon = "history"
+    #: The only views a trail has.
+    kept_views = frozenset({"index", "index_results", "inspect"})
+
+    def get_urlpatterns(self):
+        return [pattern for pattern in super().get_urlpatterns() if pattern.name in self.kept_views]
 
 
 class CentreScopedForm(WagtailAdminModelForm):

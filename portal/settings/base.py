@@ -107,6 +107,7 @@ LOCAL_APPS = [
     "portal.digests",
     "portal.reminders",
     "portal.schedules",
+    "portal.audit",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 

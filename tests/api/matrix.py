@@ -359,3 +359,21 @@ MATRIX.update(
         ),
     }
 )
+
+
+def latest_entry(centre: Centre):
+    """The newest line of the centre's audit log (the demo's publishing wrote some)."""
+    from portal.audit.models import CentreLogEntry
+
+    return CentreLogEntry.objects.filter(centre=centre).first()
+
+
+MATRIX.update(
+    {
+        # The audit log is for the centre's admins: others list nothing and find no entry.
+        "audit_log_list": Entry(own=EVERYONE_SIGNED_IN),
+        "audit_log_retrieve": Entry(
+            own=expect("200 200 404 404 404 404 401"), other=ONLY_PLATFORM, target=latest_entry
+        ),
+    }
+)

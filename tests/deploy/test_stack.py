@@ -315,8 +315,10 @@ def test_a_private_file_is_served_by_nginx_only_to_those_with_access(live_stack,
 
     classmate = signed_in("student4@riverside.example").get(download, timeout=30)
     assert classmate.status_code == 404
+    by_token = client(live_stack).get(download, headers=bearer(access), timeout=30)
+    assert by_token.status_code == 200 and by_token.content == content  # an app, no session
     anonymous = client(live_stack).get(download, allow_redirects=False, timeout=30)
-    assert anonymous.status_code == 302  # to the login page
+    assert anonymous.status_code == 401
     stored = list((live_stack.dir / "private").rglob("*.txt"))
     assert stored, "the upload is stored under PRIVATE_MEDIA_ROOT"
     for path in stored:

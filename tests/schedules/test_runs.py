@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import psycopg
 import pytest
@@ -59,6 +60,7 @@ def test_a_run_overlapping_its_own_earlier_run_does_not_start(riverside, hillcre
         dbname=settings["NAME"],
         autocommit=True,
     )
+    worker = other.execute("SELECT pg_backend_pid()").fetchone()[0]
     try:
         other.execute("SELECT pg_advisory_lock(%s, %s)", _lock_key(Job.REMINDERS, riverside))
         with pytest.raises(RunInProgress), job_run(job=Job.REMINDERS, centre=riverside, period=DAY):
@@ -67,8 +69,21 @@ def test_a_run_overlapping_its_own_earlier_run_does_not_start(riverside, hillcre
             assert elsewhere is not None
     finally:
         other.close()  # as a killed worker's connection does: the lock goes with it
+    _wait_until_gone(worker)
     with job_run(job=Job.REMINDERS, centre=riverside, period=DAY) as now_free:
         assert now_free is not None
+
+
+def _wait_until_gone(backend: int, attempts: int = 200) -> None:
+    """The server ends a closed connection's session (and frees its locks) a moment after the
+    client has gone: wait for that, in bounded steps, rather than race it."""
+    with connection.cursor() as cursor:
+        for _ in range(attempts):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [backend])
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.025)
+    raise AssertionError(f"session {backend} still there after its connection closed")
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,14 @@ from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions
 
-from portal.api.viewsets import CentreScopedViewSet, IsCentreAdmin, summaries
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    DestroyModelMixin,
+    IsCentreAdmin,
+    UpdateModelMixin,
+    summaries,
+)
 from portal.centres import services
 from portal.centres.api.serializers import (
     CentreSerializer,
@@ -38,9 +45,9 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CentreScop
 class MemberViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
+    CreateModelMixin,
+    UpdateModelMixin,
+    DestroyModelMixin,
     CentreScopedViewSet,
 ):
     model = Membership
@@ -93,8 +100,8 @@ class MemberViewSet(
 class GuardianshipViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
+    CreateModelMixin,
+    DestroyModelMixin,
     CentreScopedViewSet,
 ):
     model = Guardianship

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from rest_framework import mixins, viewsets
+from rest_framework import mixins
 
-from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    DestroyModelMixin,
+    ModelViewSet,
+    summaries,
+)
 from portal.classes import services
 from portal.classes.api.serializers import EnrollmentSerializer, SchoolClassSerializer
 from portal.classes.models import Enrollment, SchoolClass
@@ -19,7 +25,7 @@ from portal.classes.models import Enrollment, SchoolClass
     partial_update="Change some of a class's details or its teachers",
     destroy="Delete a class with its enrollments",
 )
-class SchoolClassViewSet(viewsets.ModelViewSet, CentreScopedViewSet):
+class SchoolClassViewSet(ModelViewSet, CentreScopedViewSet):
     model = SchoolClass
     serializer_class = SchoolClassSerializer
     filterset_fields = ["centre", "subject", "year_group", "teachers"]
@@ -65,8 +71,8 @@ class SchoolClassViewSet(viewsets.ModelViewSet, CentreScopedViewSet):
 class EnrollmentViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
+    CreateModelMixin,
+    DestroyModelMixin,
     CentreScopedViewSet,
 ):
     model = Enrollment

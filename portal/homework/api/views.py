@@ -9,7 +9,13 @@ from rest_framework import mixins, permissions
 
 from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
-from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    DestroyModelMixin,
+    UpdateModelMixin,
+    summaries,
+)
 from portal.core.private_files import private_file_response
 from portal.homework.api.serializers import HomeworkSerializer, HomeworkSummarySerializer
 from portal.homework.models import Homework, HomeworkAttachment
@@ -37,9 +43,9 @@ class HomeworkViewSet(
     ReviewActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
+    CreateModelMixin,
+    UpdateModelMixin,
+    DestroyModelMixin,
     CentreScopedViewSet,
 ):
     model = Homework

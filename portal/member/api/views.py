@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer, StrictSerializer
-from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.api.viewsets import CentreScopedViewSet, UpdateModelMixin, summaries
 from portal.centres.api.serializers import PersonSerializer
 from portal.centres.models import Guardianship
 from portal.member import calendar
@@ -35,7 +35,7 @@ class NotifyPreferenceSerializer(StrictModelSerializer):
     partial_update="Change how I hear about one child",
 )
 class NotifyPreferenceViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, CentreScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, UpdateModelMixin, CentreScopedViewSet
 ):
     model = Guardianship
     serializer_class = NotifyPreferenceSerializer

@@ -12,7 +12,12 @@ from portal.api.errors import error_response
 from portal.api.pagination import NewestFirstCursorPagination
 from portal.api.schema import ErrorSerializer
 from portal.api.serializers import StrictModelSerializer
-from portal.api.viewsets import CentreScopedViewSet, IsCentreAdmin, ManagedCentreField
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    IsCentreAdmin,
+    ManagedCentreField,
+)
 from portal.classes.models import SchoolClass
 from portal.core.private_files import private_file_response
 from portal.reports import services
@@ -139,7 +144,7 @@ DONE_EXAMPLE = OpenApiExample(
     ),
 )
 class ReportExportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CentreScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateModelMixin, CentreScopedViewSet
 ):
     model = ReportExport
     serializer_class = ReportExportSerializer

@@ -9,7 +9,14 @@ from rest_framework.response import Response
 
 from portal.api.schema import request_example
 from portal.api.serializers import StrictModelSerializer
-from portal.api.viewsets import CentreScopedViewSet, IsCentreAdmin, ManagedCentreField, summaries
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    DestroyModelMixin,
+    IsCentreAdmin,
+    ManagedCentreField,
+    summaries,
+)
 from portal.rosters import services
 from portal.rosters.models import RosterImport
 
@@ -71,8 +78,8 @@ class RosterImportSerializer(StrictModelSerializer):
 class RosterImportViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
+    CreateModelMixin,
+    DestroyModelMixin,
     CentreScopedViewSet,
 ):
     model = RosterImport

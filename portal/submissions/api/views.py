@@ -19,7 +19,7 @@ from rest_framework.settings import api_settings
 
 from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
-from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.api.viewsets import CentreScopedViewSet, CreateModelMixin, summaries
 from portal.core.db import json_list_of
 from portal.core.private_files import private_file_response
 from portal.homework.models import Homework
@@ -102,7 +102,7 @@ class SubmissionFilter(StaticFilterSet):
     "handing in again replaces the earlier version until the due time",
 )
 class SubmissionViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CentreScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateModelMixin, CentreScopedViewSet
 ):
     model = Submission
     serializer_class = SubmissionSerializer

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from portal.api.pagination import PagePagination
-from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.api.viewsets import CentreScopedViewSet, CreateModelMixin, summaries
 from portal.whiteboard import services
 from portal.whiteboard.api.serializers import (
     AttachedDocumentSerializer,
@@ -37,7 +37,7 @@ def _query(serializer_class, request) -> dict:
     create="Add a whiteboard to a class I teach or administer",
 )
 class WhiteboardViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, CentreScopedViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, CreateModelMixin, CentreScopedViewSet
 ):
     model = Whiteboard
     serializer_class = WhiteboardSerializer
