@@ -7,7 +7,8 @@ from __future__ import annotations
 from django.http import JsonResponse
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from portal.centres.models import Guardianship, Membership, Role
+from portal.centres.models import Guardianship, Role
+from portal.centres.scoping import centres_subquery
 from portal.classes.models import Enrollment
 from portal.homework.models import Homework
 from portal.submissions.models import Submission, SubmissionFile
@@ -20,10 +21,6 @@ def _user(request):
     return authenticated[0] if authenticated else None
 
 
-def _centres(user, role: str):
-    return Membership.objects.filter(user=user, role=role, is_active=True).values("centre")
-
-
 def student_homework(request):
     user = _user(request)
     if user is None:
@@ -32,7 +29,7 @@ def student_homework(request):
     rows = (
         Homework.objects.filter(
             school_class__in=classes,
-            school_class__centre__in=_centres(user, Role.STUDENT),
+            school_class__centre__in=centres_subquery(user, Role.STUDENT),
             live=True,
         )
         .order_by("-due_at", "pk")
@@ -61,7 +58,7 @@ def teacher_submissions(request):
         Submission.objects.filter(
             homework=request.GET.get("homework"),
             homework__school_class__teachers=user,
-            homework__school_class__centre__in=_centres(user, Role.TEACHER),
+            homework__school_class__centre__in=centres_subquery(user, Role.TEACHER),
         )
         .order_by("-pk")
         .values(
@@ -94,7 +91,9 @@ def guardian_children(request):
     if user is None:
         return JsonResponse({"error": "unauthenticated"}, status=401)
     links = list(
-        Guardianship.objects.filter(guardian=user, centre__in=_centres(user, Role.GUARDIAN)).values(
+        Guardianship.objects.filter(
+            guardian=user, centre__in=centres_subquery(user, Role.GUARDIAN)
+        ).values(
             "id",
             "centre",
             "centre__slug",

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.db.models.fields.files import FieldFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from wagtail.log_actions import log
@@ -19,6 +21,7 @@ from wagtail.log_actions import log
 from portal.api.filters import default_filter_backends
 from portal.centres.models import Centre
 from portal.centres.scoping import Role, centre_ids_where
+from portal.core.private_files import private_file_response
 
 
 def manages_any_centre(user) -> bool:
@@ -73,6 +76,21 @@ class CentreScopedViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user)
+
+
+class FileDownloadViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+    """One file of a scoped object, by the object's id: where an app holding a token downloads
+    what a list links to. Subclasses name the file with `file_of(obj) -> (file, filename)`."""
+
+    def file_of(self, obj) -> tuple[FieldFile, str]:
+        raise NotImplementedError
+
+    @extend_schema(
+        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
+    )
+    def retrieve(self, request, pk=None):
+        file, filename = self.file_of(self.get_object())
+        return private_file_response(file, filename=filename)
 
 
 def log_write(request, instance, action: str) -> None:

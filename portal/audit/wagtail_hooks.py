@@ -7,13 +7,10 @@ from wagtail import hooks
 from wagtail.admin.ui.tables import Column, DateColumn, UserColumn
 from wagtail.admin.views.generic.history import HistoryFilterSet
 from wagtail.models import Page
-from wagtail.permissions import register_permission_policy
 
 from portal.audit.models import CentreLogEntry
 from portal.centres.scoping import CentreScopedQuerySet
-from portal.core.viewsets import CentreScopedTrailViewSet, ReadOnlyPolicy
-
-register_permission_policy(CentreLogEntry, ReadOnlyPolicy(CentreLogEntry))
+from portal.core.viewsets import CentreScopedTrailViewSet
 
 
 def centre_owned_models() -> list[type]:

@@ -25,6 +25,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.chooser import ChooserViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -134,7 +135,7 @@ class ReadOnlyPolicy(ModelPermissionPolicy):
 
 class CentreScopedTrailViewSet(CentreScopedModelViewSet):
     """A trail of what happened (grade changes, the audit log): listed and inspected, never
-    written, not even by platform admins. Register `ReadOnlyPolicy(model)` for its model."""
+    written, not even by platform admins (its model gets `ReadOnlyPolicy`)."""
 
     inspect_view_enabled = True
     copy_view_enabled = False
@@ -142,6 +143,10 @@ class CentreScopedTrailViewSet(CentreScopedModelViewSet):
     icon = "history"
     #: The only views a trail has.
     kept_views = frozenset({"index", "index_results", "inspect"})
+
+    def register_permissions(self):
+        register_permission_policy(self.model, ReadOnlyPolicy(self.model))
+        super().register_permissions()
 
     def get_urlpatterns(self):
         return [pattern for pattern in super().get_urlpatterns() if pattern.name in self.kept_views]

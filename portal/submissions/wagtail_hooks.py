@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
-from wagtail.permissions import register_permission_policy
 
-from portal.core.viewsets import CentreScopedTrailViewSet, ReadOnlyPolicy
+from portal.core.viewsets import CentreScopedTrailViewSet
 from portal.submissions.models import GradeChange
-
-register_permission_policy(GradeChange, ReadOnlyPolicy(GradeChange))
 
 
 class GradeChangeViewSet(CentreScopedTrailViewSet):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F, Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions
 
 from portal.api.filters import StaticFilterSet
@@ -13,10 +12,10 @@ from portal.api.viewsets import (
     CentreScopedViewSet,
     CreateModelMixin,
     DestroyModelMixin,
+    FileDownloadViewSet,
     UpdateModelMixin,
     summaries,
 )
-from portal.core.private_files import private_file_response
 from portal.homework.api.serializers import HomeworkSerializer, HomeworkSummarySerializer
 from portal.homework.models import Homework, HomeworkAttachment
 from portal.publishing import services
@@ -109,7 +108,7 @@ class HomeworkViewSet(
 
 
 @summaries(retrieve="A file handed out with homework (download)")
-class HomeworkAttachmentViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+class HomeworkAttachmentViewSet(FileDownloadViewSet):
     """Attachments are listed with their homework; this is where an app downloads one."""
 
     model = HomeworkAttachment
@@ -117,9 +116,5 @@ class HomeworkAttachmentViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
     def base_queryset(self):
         return HomeworkAttachment.objects.select_related("document")
 
-    @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
-    )
-    def retrieve(self, request, pk=None):
-        document = self.get_object().document
-        return private_file_response(document.file, filename=document.filename)
+    def file_of(self, attachment):
+        return attachment.document.file, attachment.document.filename

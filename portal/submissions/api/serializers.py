@@ -12,6 +12,11 @@ from portal.homework.models import Homework
 from portal.submissions.models import GradeChange, Submission, SubmissionFile
 
 
+def download_url(file_id: int) -> str:
+    """Where a handed-in file is downloaded, over the API (a bearer token or a session)."""
+    return reverse("v1:submission-file-detail", args=[file_id])
+
+
 class SubmissionFileSerializer(StrictModelSerializer):
     download = serializers.SerializerMethodField()
 
@@ -21,8 +26,7 @@ class SubmissionFileSerializer(StrictModelSerializer):
         read_only_fields = fields
 
     def get_download(self, handed_in: SubmissionFile) -> str:
-        """The file, over the API (a bearer token or a session)."""
-        return reverse("v1:submission-file-detail", args=[handed_in.pk])
+        return download_url(handed_in.pk)
 
 
 @request_example("Hand in", {"homework": 7, "text": "My answers are in the attached file."})

@@ -8,7 +8,6 @@ from operator import itemgetter
 import django_filters
 from django.db.models import F
 from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -19,9 +18,13 @@ from rest_framework.settings import api_settings
 
 from portal.api.filters import StaticFilterSet
 from portal.api.pagination import NewestFirstCursorPagination
-from portal.api.viewsets import CentreScopedViewSet, CreateModelMixin, summaries
+from portal.api.viewsets import (
+    CentreScopedViewSet,
+    CreateModelMixin,
+    FileDownloadViewSet,
+    summaries,
+)
 from portal.core.db import json_list_of
-from portal.core.private_files import private_file_response
 from portal.homework.models import Homework
 from portal.submissions import services
 from portal.submissions.api.serializers import (
@@ -30,6 +33,7 @@ from portal.submissions.api.serializers import (
     GradeSerializer,
     ReturnedCountSerializer,
     SubmissionSerializer,
+    download_url,
 )
 from portal.submissions.archive import archive_name, submissions_zip
 from portal.submissions.models import GradeChange, Submission, SubmissionFile
@@ -70,17 +74,13 @@ class SubmissionArchiveViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
 
 
 @summaries(retrieve="A file handed in with a submission (download)")
-class SubmissionFileViewSet(mixins.RetrieveModelMixin, CentreScopedViewSet):
+class SubmissionFileViewSet(FileDownloadViewSet):
     """Files are listed with their submission; this is where an app downloads one."""
 
     model = SubmissionFile
 
-    @extend_schema(
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)}
-    )
-    def retrieve(self, request, pk=None):
-        handed_in = self.get_object()
-        return private_file_response(handed_in.file, filename=handed_in.name)
+    def file_of(self, handed_in):
+        return handed_in.file, handed_in.name
 
 
 class SubmissionFilter(StaticFilterSet):
@@ -229,7 +229,7 @@ def _submission_row(row: dict, when: serializers.DateTimeField) -> dict:
         },
         "text": row["text"],
         "files": [
-            {**file, "download": reverse("v1:submission-file-detail", args=[file["id"]])}
+            {**file, "download": download_url(file["id"])}
             for file in sorted(row["_files"] or (), key=itemgetter("id"))
         ],
         "submitted_at": when.to_representation(row["submitted_at"]),
