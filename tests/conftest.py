@@ -159,6 +159,31 @@ def _forget_queue(queue: str) -> None:
 
 
 @pytest.fixture
+def join_centre(db):
+    """join_centre(user, centre, role, **places): a centre invites an account it does not keep,
+    and the account's owner accepts (the only way an existing account joins a centre)."""
+    from portal.people.services import invitation_accept, invitation_offer
+
+    def join(user, centre, role, **places):
+        invitation = invitation_offer(
+            centre=centre, user=user, email=user.email, role=role, **places
+        )
+        return invitation_accept(invitation=invitation, by=user)
+
+    return join
+
+
+@pytest.fixture
+def eager_celery():
+    """Tasks queued with .delay() run at once, in the test's process (after commit)."""
+    from portal.celery import app as celery_app
+
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def committed():
     """Run a callable on its own autocommit connection, outside the test's transaction.
 

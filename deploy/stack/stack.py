@@ -306,6 +306,8 @@ def django_env(stack: Stack, database_url: str) -> dict[str, str]:
         CSRF_TRUSTED_ORIGINS=",".join(origins),
         PORTAL_BASE_URL=stack.url.rstrip("/"),
         PRIVATE_FILES_SERVER="nginx",
+        # nginx in front: the client's address is the one nginx puts in X-Forwarded-For.
+        TRUSTED_PROXY_COUNT="1",
         SECURE_HSTS_SECONDS=str(stack.hsts_seconds),
         STATIC_ROOT=str(stack.dir / "static"),
         MEDIA_ROOT=str(stack.dir / "media"),

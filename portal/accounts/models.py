@@ -36,6 +36,18 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("e-mail address", unique=True)
     phone = models.CharField(max_length=32, blank=True)
+    # A centre keeps the details (e-mail, names, phone) of the people it adds, but only while
+    # the account is theirs alone: see portal.centres.identity.
+    created_by_centre = models.ForeignKey(
+        "centres.Centre",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The centre that added this person and keeps their details while they "
+        "belong to no other centre.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["first_name", "last_name"]

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.fields import RichTextField
 
 from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where, role_filter
+from portal.core.rich_text import SanitisedRichTextField
 from portal.publishing.models import CentreContent
 
 
@@ -50,7 +50,7 @@ class Announcement(CentreContent):
     centre = models.ForeignKey(
         "centres.Centre", on_delete=models.CASCADE, related_name="announcements"
     )
-    body = RichTextField(features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
+    body = SanitisedRichTextField(features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
     classes = ParentalManyToManyField(
         "classes.SchoolClass",
         blank=True,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from allauth.account.adapter import get_adapter
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt import serializers as jwt_serializers
@@ -13,11 +16,28 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from portal.api.schema import request_example
 from portal.api.serializers import RejectUnknownFieldsMixin, StrictSerializer
-from portal.api.throttling import LoginAccountThrottle, LoginIPThrottle
+from portal.api.throttling import LoginIPThrottle
 
 
 class SignInSerializer(RejectUnknownFieldsMixin, jwt_serializers.TokenObtainPairSerializer):
-    pass
+    """Wrong passwords count against the same limits as the sign-in page's (per account, and
+    per account and address; portal.accounts.adapter): a 429 with Retry-After once used up."""
+
+    def validate(self, attrs):
+        request = self.context["request"]
+        adapter = get_adapter(request)
+        credentials = {"email": attrs.get(self.username_field, "")}
+        try:
+            adapter.pre_authenticate(request, **credentials)
+        except DjangoValidationError:
+            raise Throttled(
+                wait=adapter.seconds_until_allowed(request, **credentials),
+                detail="Too many failed sign-in attempts for this account. Try again later, "
+                "or reset the password.",
+            ) from None
+        data = super().validate(attrs)  # a wrong password raises here, and stays counted
+        adapter.forget_attempt()
+        return data
 
 
 @request_example("Refresh", {"refresh": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.…"})
@@ -48,7 +68,7 @@ TOKEN_PAIR = inline_serializer(
 )
 class TokenObtainView(jwt_views.TokenObtainPairView):
     serializer_class = SignInSerializer
-    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+    throttle_classes = [LoginIPThrottle]
     authentication_classes = []
 
 

@@ -48,6 +48,7 @@ ERRORS = {
     "401": "No valid access token (missing, expired, forged or of a deactivated account).",
     "403": "The object is visible to you, but you may not do this to it.",
     "404": "No such object, or not one of your centres'.",
+    "415": "The body's Content-Type is not one this operation reads (JSON, or a form).",
     "429": "Too many requests; wait for the number of seconds in Retry-After.",
 }
 

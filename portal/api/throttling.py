@@ -1,5 +1,5 @@
-"""The API's throttles: per user or client address on every call, and on sign-in per address and
-per account.
+"""The API's throttles: per user or client address on every call, and on sign-in per address
+(failed sign-ins per account are counted by django-allauth's limits, as on the sign-in page).
 
 They keep DRF's contract (rates such as "1200/minute" from `DEFAULT_THROTTLE_RATES`, a 429 with
 Retry-After) but count in fixed windows: one atomic increment per request, where DRF's
@@ -11,6 +11,8 @@ from __future__ import annotations
 from rest_framework import throttling
 from rest_framework.settings import api_settings
 
+from portal.core.client_address import client_address
+
 
 class CountingRateThrottle(throttling.SimpleRateThrottle):
     """At most `num_requests` per window; a window opens at a client's first request and lasts
@@ -20,6 +22,11 @@ class CountingRateThrottle(throttling.SimpleRateThrottle):
     def get_rate(self):
         # Read at request time so the rate follows the settings (and test overrides).
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_ident(self, request) -> str:
+        """The client's address, behind exactly TRUSTED_PROXY_COUNT proxies: a forged
+        X-Forwarded-For cannot give one client a fresh budget per request."""
+        return client_address(request)
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
@@ -60,20 +67,9 @@ class UserRateThrottle(CountingRateThrottle, throttling.UserRateThrottle):
 
 
 class LoginIPThrottle(CountingRateThrottle):
+    """Slows password guessing from one address against many accounts."""
+
     scope = "login_ip"
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-
-class LoginAccountThrottle(CountingRateThrottle):
-    """Slows password guessing against one account from many addresses."""
-
-    scope = "login_account"
-
-    def get_cache_key(self, request, view):
-        data = request.data if isinstance(request.data, dict) else {}
-        email = str(data.get("email", "")).strip().lower()
-        if not email:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": email}

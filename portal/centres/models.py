@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from portal.centres.scoping import CentreScopedQuerySet, Role, centre_ids_where, role_filter
+from portal.centres.scoping import (
+    CentreScopedQuerySet,
+    Role,
+    any_role,
+    centre_ids_where,
+    role_filter,
+)
 
 __all__ = ["Centre", "Guardianship", "Membership", "Role"]
 
@@ -118,8 +124,10 @@ class Centre(models.Model):
 
 
 class MembershipQuerySet(CentreScopedQuerySet):
+    member_filter_is_single_valued = True
+
     def member_filter(self, user) -> Q:
-        return super().member_filter(user) | Q(user=user)
+        return role_filter(user, self.centre_path, **{**any_role(Q(user=user)), "admin": Q()})
 
     def with_role(self, *roles: str):
         return self.filter(role__in=roles)

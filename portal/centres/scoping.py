@@ -99,6 +99,12 @@ def role_filter(
     return NOTHING if rule is None else rule
 
 
+def any_role(branch: models.Q) -> dict[str, models.Q]:
+    """`role_filter` branches giving every role the same rows: what is addressed to the person
+    (a notice, a reminder, their own membership), read while they hold any role at its centre."""
+    return dict.fromkeys(Role.values, branch)
+
+
 def centre_id_of(instance: models.Model) -> int | None:
     """The id of the centre a centre-owned object belongs to, following its model's
     `centre_path` (one query per relation crossed that is not loaded yet)."""

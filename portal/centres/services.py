@@ -8,6 +8,7 @@ from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Site
 
 from portal.accounts.models import User
+from portal.centres.identity import PlatformAccountRefused, ensure_may_join, is_platform_account
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.centres.scoping import forget_centre_roles
 
@@ -33,6 +34,7 @@ ADMIN_PERMISSIONS = [
     "centres.view_guardianship",
     "submissions.view_gradechange",
     "audit.view_centrelogentry",
+    "people.view_invitation",
     *(f"whiteboard.{action}_whiteboard" for action in ("add", "change", "delete", "view")),
     *(
         f"{app}.{action}_{model}"
@@ -188,7 +190,10 @@ def membership_add(
     external_id: str = "",
     by: User | None = None,
 ) -> Membership:
-    """Give a person (found by e-mail, created if new) a role at a centre."""
+    """Give a person a role at a centre: a new address gets a new account, which the centre
+    keeps; an existing account only if it is already in the centre or the centre keeps it.
+    Raises `ConsentNeeded` for anyone else (they are invited instead, see portal.people)
+    and `PlatformAccountRefused` for platform accounts."""
     ensure_manages(by=by, centre=centre)
     if role not in Role.values:
         raise ValidationError({"role": f"Unknown role {role!r}."})
@@ -196,19 +201,45 @@ def membership_add(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            created_by_centre=centre,
         )
-    elif password:
-        # An existing account may belong to other centres too; only its owner sets its password.
-        raise ValidationError(
-            {"password": "This person already has an account; leave the password empty."}
-        )
+    else:
+        ensure_may_join(user=user, centre=centre)
+        if password:
+            # Only an account's owner sets its password.
+            raise ValidationError(
+                {"password": "This person already has an account; leave the password empty."}
+            )
     membership = Membership.objects.filter(user=user, centre=centre, role=role).first()
     if membership is None:
         membership = Membership(
             user=user, centre=centre, role=role, external_id=external_id.strip()
         )
         membership.validate_constraints()  # a clear error for a taken external id
+        membership.save()
+    _sync_staff_groups(user=user, centre=centre)
+    return membership
+
+
+@transaction.atomic
+def membership_accept(
+    *, user: User, centre: Centre, role: str, external_id: str = ""
+) -> Membership:
+    """The person accepted the centre's invitation and takes the role there; their details
+    stay theirs (the centre never writes them)."""
+    if is_platform_account(user):
+        raise PlatformAccountRefused
+    membership = Membership.objects.filter(user=user, centre=centre, role=role).first()
+    if membership is None:
+        membership = Membership(user=user, centre=centre, role=role, external_id=external_id)
+        try:
+            membership.validate_constraints()
+        except ValidationError:
+            membership.external_id = ""  # the centre gave that id to someone else meanwhile
         membership.save()
     _sync_staff_groups(user=user, centre=centre)
     return membership

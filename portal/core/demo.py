@@ -14,11 +14,13 @@ from django.db import transaction
 
 from portal.accounts.models import User
 from portal.centres import services as centre_services
-from portal.centres.models import Centre, Guardianship, Role
+from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes import services as class_services
 from portal.classes.models import Enrollment, SchoolClass
 from portal.digests.demo import seed_digests
 from portal.homework.demo import seed_teaching
+from portal.notifications.services import notifications_suppressed
+from portal.people.services import invitation_offer
 from portal.reports.demo import seed_reports
 from portal.rosters import services as roster_services
 from portal.rosters.exports import roster_export
@@ -100,9 +102,22 @@ class DemoSeeder:
         return user
 
     def member(self, centre: Centre, role: str, email: str, first: str, last: str) -> User:
-        user = self.user(email, first, last)
+        user = self.user(email, first, last, created_by_centre=centre)
         centre_services.membership_add(centre=centre, role=role, email=email)
         return user
+
+    def invitation(self, centre: Centre, email: str, *, child: str) -> None:
+        """Someone known at the other centre, invited here as a parent: it waits for them."""
+        if Membership.objects.filter(centre=centre, user__email=email).exists():
+            return  # accepted already
+        with notifications_suppressed():
+            invitation_offer(
+                centre=centre,
+                user=User.objects.get(email=email),
+                email=email,
+                role=Role.GUARDIAN,
+                children=[(User.objects.get(email=child).pk, Guardianship.Relationship.PARENT)],
+            )
 
     def centre(self, spec: DemoCentre) -> Centre:
         centre = Centre.objects.filter(slug=spec.slug).first() or centre_services.centre_create(
@@ -173,7 +188,12 @@ class DemoSeeder:
     @transaction.atomic
     def run(self) -> list[Centre]:
         self.user(PLATFORM_ADMIN_EMAIL, "Platform", "Admin", is_staff=True, is_superuser=True)
-        return [self.centre(spec) for spec in DEMO_CENTRES]
+        riverside, hillcrest = centres = [self.centre(spec) for spec in DEMO_CENTRES]
+        self.invitation(
+            riverside, "teacher2@hillcrest.example", child="student20@riverside.example"
+        )
+        self.invitation(hillcrest, "parent1@riverside.example", child="student20@hillcrest.example")
+        return centres
 
 
 def seed_demo() -> list[Centre]:

@@ -1,8 +1,9 @@
 """Prometheus metrics (django-prometheus) at /metrics, for the monitoring network only.
 
-Anyone else gets the same 404 as an unknown URL. The client address is the TCP peer
-(REMOTE_ADDR), never a forwarded header: behind nginx that is nginx's own private address, so
-nginx must refuse /metrics itself, and Prometheus scrapes the web container directly.
+Anyone else gets the same 404 as an unknown URL. The address checked is the client's, by the
+one rule for trusted proxies (portal.core.client_address): Prometheus scrapes the web container
+directly, so it is the TCP peer; through nginx it is the real client, never nginx's own private
+address (nginx refuses /metrics itself as well).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from django.http import Http404
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django_prometheus.exports import ExportToDjangoView
+
+from portal.core.client_address import client_address
 
 
 @cache
@@ -39,6 +42,6 @@ def metrics_allowed(address: str) -> bool:
 @never_cache
 @require_GET
 def metrics(request):
-    if not metrics_allowed(request.META.get("REMOTE_ADDR", "")):
+    if not metrics_allowed(client_address(request)):
         raise Http404("No such page.")
     return ExportToDjangoView(request)

@@ -8,9 +8,12 @@ before the view runs: a page outside the user's centres is a 404, exactly like a
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from wagtail.models import Page
 
+from portal.core.second_ids import second_ids_belong
 from portal.home.selectors import pages_visible_to
 
 #: URL arguments that name a page, in the page views' namespace.
@@ -26,8 +29,11 @@ PLATFORM_ONLY_URL_NAMESPACES = {
     "system_status",
 }
 PLATFORM_ONLY_URL_NAMES = {
-    "wagtailadmin_reports:site_history",
-    "wagtailadmin_reports:site_history_results",
+    f"wagtailadmin_reports:{report}{results}"
+    # Wagtail's reports of every centre at once: the site's history, everything in review
+    # (with who asked) and page types with their latest pages.
+    for report in ("site_history", "workflow", "workflow_tasks", "page_types_usage")
+    for results in ("", "_results")
 }
 
 
@@ -35,6 +41,20 @@ def admin_page_ids(resolver_match, view_kwargs) -> list:
     namespace = resolver_match.namespace
     names = PAGE_VIEW_KWARGS if namespace == "wagtailadmin_pages" else PAGE_KWARGS
     return [view_kwargs[name] for name in names if name in view_kwargs]
+
+
+def named_model_rows(user, view_kwargs):
+    """The model a URL names by `app_label` and `model_name`, and its rows the user may see
+    (None for a model that is not centre-owned); an unknown model is a 404."""
+    try:
+        model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
+    except LookupError:
+        raise Http404("No such object.") from None
+    if issubclass(model, Page):
+        return model, pages_visible_to(user)
+    if hasattr(model.objects, "visible_to"):
+        return model, model.objects.visible_to(user)
+    return model, None
 
 
 class CentreAdminScopeMiddleware:
@@ -57,24 +77,34 @@ class CentreAdminScopeMiddleware:
             raise Http404("No such page.")
         if match.url_name == "wagtail_bulk_action":
             return self.guard_bulk_action(request, view_kwargs)
+        if {"app_label", "model_name", "object_id"} <= view_kwargs.keys():
+            return self.guard_named_object(request, view_kwargs)
         page_ids = admin_page_ids(match, view_kwargs)
         if page_ids:
             visible = pages_visible_to(user).filter(pk__in=page_ids).count()
             if visible != len(set(page_ids)):
                 raise Http404("No such page.")
+            if not second_ids_belong(Page, page_ids[0], view_kwargs):
+                raise Http404("No such page.")
+        return None
+
+    def guard_named_object(self, request, view_kwargs):
+        """Screens that name any model's object by app, model and id (editing sessions)."""
+        _model, visible = named_model_rows(request.user, view_kwargs)
+        if visible is None:
+            return None
+        try:
+            found = visible.filter(pk=unquote(view_kwargs["object_id"])).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404("No such object.")
         return None
 
     def guard_bulk_action(self, request, view_kwargs):
         """Bulk actions take ids from the query string, where `id=all` means every object."""
-        try:
-            model = apps.get_model(view_kwargs["app_label"], view_kwargs["model_name"])
-        except LookupError:
-            raise Http404("No such object.") from None
-        if issubclass(model, Page):
-            visible = pages_visible_to(request.user)
-        elif hasattr(model.objects, "visible_to"):
-            visible = model.objects.visible_to(request.user)
-        else:
+        model, visible = named_model_rows(request.user, view_kwargs)
+        if visible is None:
             return None
         ids = request.GET.getlist("id")
         if "all" in ids:

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 from django.utils.functional import empty
 
+from portal.core.client_address import client_address
+
 REQUEST_ID_HEADER = "X-Request-ID"
 #: What we accept from outside: no spaces or control characters can reach the log.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -65,7 +67,8 @@ def _user_id(request) -> int | None:
 
 
 class RequestLogMiddleware:
-    """Tags the request with its id, then logs method, path, status, duration and user."""
+    """Tags the request with its id, then logs method, path, status, duration, user and the
+    client's address."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -92,6 +95,7 @@ class RequestLogMiddleware:
                     "status": response.status_code,
                     "duration_ms": duration_ms,
                     "user_id": _user_id(request),
+                    "client": client_address(request),
                 },
             )
             return response

@@ -20,6 +20,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.urls import path
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.chooser import ChooserViewSet
@@ -28,6 +29,8 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.views.chooser import SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet
+
+from portal.core.second_ids import second_ids_belong
 
 #: Methods through which Wagtail's generic views and choosers start their querysets.
 _QUERYSET_METHODS = ("get_base_queryset", "get_object_list")
@@ -40,9 +43,41 @@ def object_is_visible(model, user, pk) -> bool:
         return False
 
 
+def visible_choices(model, user):
+    """The records of `model` a filter or chooser may offer `user`, or None when the model is
+    not centre-owned data (content types, choices of Wagtail's own)."""
+    from portal.accounts.models import User
+    from portal.centres.models import Centre
+
+    if hasattr(model._default_manager, "visible_to"):
+        return model._default_manager.visible_to(user)
+    if issubclass(model, User):
+        if user.is_superuser:
+            return model._default_manager.all()
+        centres = Centre.objects.visible_to(user).values("pk")
+        return model._default_manager.filter(memberships__centre__in=centres).distinct()
+    return None
+
+
+def narrow_filter_choices(filterset, user) -> None:
+    """A listing's filters offer only records the user may see: the listing is scoped, and so
+    are the choices beside it (another centre's classes and people are not even names here)."""
+    for name, listing_filter in filterset.filters.items():
+        queryset = getattr(listing_filter, "queryset", None)
+        if queryset is None or callable(queryset):
+            continue
+        narrowed = visible_choices(queryset.model, user)
+        if narrowed is None:
+            continue
+        listing_filter.queryset = narrowed
+        if name in filterset.form.fields:
+            filterset.form.fields[name].queryset = narrowed
+
+
 @functools.cache
 def scoped_view_class(view_class, model):
-    """Subclass `view_class` so whichever queryset hooks it has are narrowed to the user."""
+    """Subclass `view_class` so whichever queryset hooks it has are narrowed to the user, and
+    so are the choices of its listing filters."""
     overrides = {}
     for method_name in _QUERYSET_METHODS:
         if hasattr(view_class, method_name):
@@ -55,6 +90,16 @@ def scoped_view_class(view_class, model):
                 return queryset.visible_to(self.request.user)
 
             overrides[method_name] = narrowed
+    if isinstance(getattr(view_class, "filters", None), cached_property):
+
+        @cached_property
+        def filters(self):
+            filterset = view_class.filters.func(self)
+            if filterset is not None:
+                narrow_filter_choices(filterset, self.request.user)
+            return filterset
+
+        overrides["filters"] = filters
     if not overrides:
         return view_class
     subclass = type(f"CentreScoped{view_class.__name__}", (view_class,), overrides)
@@ -62,12 +107,16 @@ def scoped_view_class(view_class, model):
 
 
 def guard_object_urls(view, model):
-    """Wrap a view function so an invisible `pk` in its URL is a 404."""
+    """Wrap a view function so an invisible `pk` in its URL is a 404, and so is a revision,
+    workflow state or task state in it that is not the object's own (`second_ids_belong`)."""
 
     @functools.wraps(view)
     def guarded(request, *args, **kwargs):
         pk = kwargs.get("pk")
-        if pk is not None and not object_is_visible(model, request.user, pk):
+        if pk is not None and not (
+            object_is_visible(model, request.user, pk)
+            and second_ids_belong(model, unquote(str(pk)), kwargs)
+        ):
             raise Http404("No such object.")
         return view(request, *args, **kwargs)
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import include, path, reverse
+from urllib.parse import urlsplit
+
+from django.urls import include, path, resolve, reverse
 from wagtail import hooks
 
 from portal.core import status_views
+from portal.core.middleware import PLATFORM_ONLY_URL_NAMES
 from portal.home.selectors import pages_visible_to
 from portal.schedules.wagtail_hooks import PlatformAdminMenuItem
 
@@ -23,7 +26,11 @@ def chooser_pages_of_own_centres(pages, request):
 @hooks.register("construct_reports_menu")
 def hide_platform_wide_reports(request, menu_items):
     if not request.user.is_superuser:
-        menu_items[:] = [item for item in menu_items if item.name != "site-history"]
+        menu_items[:] = [
+            item
+            for item in menu_items
+            if resolve(urlsplit(item.url).path).view_name not in PLATFORM_ONLY_URL_NAMES
+        ]
 
 
 @hooks.register("register_admin_urls")

@@ -7,7 +7,7 @@ import re
 from django.conf import settings
 from django.db import models
 
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.scoping import CentreScopedQuerySet, role_filter
 from portal.notifications.mail import stable_message_id
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
@@ -17,8 +17,9 @@ class DigestQuerySet(CentreScopedQuerySet):
     member_filter_is_single_valued = True
 
     def member_filter(self, user) -> models.Q:
-        # Personal, like notices: not even the centre's admins read a family's digest.
-        return models.Q(guardian=user)
+        # Personal, like notices: not even the centre's admins read a family's digest; and only
+        # while the reader is still an active guardian at the digest's centre.
+        return role_filter(user, self.centre_path, guardian=models.Q(guardian=user))
 
     def delivered(self):
         """What the guardian's archive shows: digests that went out by e-mail."""

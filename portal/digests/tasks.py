@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from smtplib import SMTPException
 
 from celery import shared_task
 
 from portal.centres.models import Centre
+from portal.core.tasks import MAIL_RETRY
 from portal.digests import services
 
 
 @shared_task(
     name="digests.send_week",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
+    **MAIL_RETRY,
 )
 def send_week(centre_id: int, week_start: str) -> dict[str, int]:
     """Build and e-mail a centre's digests of a week (ISO date of its Monday); idempotent."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from portal.core.rich_text import SanitisedRichTextField
 
 
 class HomePage(Page):
     """The platform's front page, listing its centres."""
 
-    intro = RichTextField(blank=True)
+    intro = SanitisedRichTextField(blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
@@ -32,7 +33,9 @@ class CentreHomePage(Page):
     centre = models.OneToOneField(
         "centres.Centre", on_delete=models.PROTECT, related_name="home_page"
     )
-    welcome = RichTextField(blank=True, help_text="Shown at the top of the centre's home page.")
+    welcome = SanitisedRichTextField(
+        blank=True, help_text="Shown at the top of the centre's home page."
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("welcome")]
     parent_page_types = ["home.HomePage"]
@@ -44,7 +47,7 @@ class CentreHomePage(Page):
 class ContentPage(Page):
     """A plain information page of a centre: term dates, policies, contacts."""
 
-    body = RichTextField()
+    body = SanitisedRichTextField()
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
     parent_page_types = ["home.CentreHomePage", "home.ContentPage"]

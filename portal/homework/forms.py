@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.utils import timezone
+from wagtail.documents import get_document_model
+from wagtail.permissions import policy_registry
 
 from portal.classes.models import SchoolClass
 from portal.publishing.forms import CentreContentForm
@@ -21,6 +25,16 @@ class HomeworkForm(CentreContentForm):
             due_local = timezone.localtime(self.instance.due_at, self.instance.zone)
             self.initial["due_at"] = due_local.replace(tzinfo=None)
             due.help_text = f"In the centre's time zone, {self.instance.zone.key}."
+        # The document chooser offers only the author's centres' documents; so does the field
+        # behind it, whatever id is posted (on every form of the formset, the blank one too).
+        if attachments := self.formsets.get("attachments"):
+            documents = policy_registry.get_by_type(get_document_model())
+            choosable = documents.instances_user_has_permission_for(self.for_user, "choose")
+            field = copy.deepcopy(attachments.form.base_fields["document"])
+            field.queryset = choosable
+            attachments.form = type("AttachmentForm", (attachments.form,), {"document": field})
+            for form in attachments.forms:
+                form.fields["document"].queryset = choosable
 
     def clean(self):
         cleaned = super().clean()

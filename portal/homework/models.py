@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
-from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 
 from portal.centres.scoping import CentreScopedQuerySet, role_filter
+from portal.core.rich_text import SanitisedRichTextField
 from portal.publishing.models import CentreContent, annotate_review_state
 
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
@@ -89,7 +89,9 @@ class Homework(CentreContent):
         related_name="homework",
         verbose_name="class",
     )
-    instructions = RichTextField(features=["h2", "h3", "bold", "italic", "ol", "ul", "link"])
+    instructions = SanitisedRichTextField(
+        features=["h2", "h3", "bold", "italic", "ol", "ul", "link"]
+    )
     set_on = models.DateField("set on", default=timezone.localdate)
     due_at = models.DateTimeField("due")
     max_points = models.PositiveIntegerField(
@@ -140,6 +142,12 @@ class HomeworkAttachmentQuerySet(CentreScopedQuerySet):
         return Q(homework__in=Homework.objects.visible_to(user).values("pk"))
 
 
+def in_centre_collection(document, centre) -> bool:
+    """Is `document` filed in the centre's collection (or a collection inside it)?"""
+    root = centre.collection
+    return root is not None and document.collection.path.startswith(root.path)
+
+
 class HomeworkAttachment(Orderable):
     """A document (worksheet, reading) handed out with the homework."""
 
@@ -152,6 +160,14 @@ class HomeworkAttachment(Orderable):
         document = self.document if self.document_id else None
         if document is None:
             return
+        # The download hook serves an attachment to the whole class: it must be a document of
+        # the homework's own centre (the chooser offers only those; a posted id is checked too).
+        try:
+            school_class = self.homework.school_class if self.homework.school_class_id else None
+        except Homework.DoesNotExist:  # not attached to homework yet
+            school_class = None
+        if school_class and not in_centre_collection(document, school_class.centre):
+            raise ValidationError({"document": "Choose a document of this centre."})
         extension = document.file_extension.lower()
         if extension not in ATTACHMENT_EXTENSIONS:
             raise ValidationError(

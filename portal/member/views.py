@@ -24,6 +24,8 @@ from portal.member.models import CalendarFeed
 from portal.member.services import guardian_preferences_set
 from portal.notifications.models import Notice
 from portal.notifications.notices import notice_mark_read
+from portal.people.models import Invitation
+from portal.people.services import invitation_link
 from portal.submissions import services as submission_services
 from portal.submissions.archive import archive_name, submissions_zip
 from portal.submissions.models import Submission, SubmissionFile
@@ -34,7 +36,11 @@ def dashboard(request):
     centre = current_centre(request)
     roles = roles_here(request)
     user = request.user
-    context = {"roles": roles}
+    waiting = Invitation.objects.addressed_to(user).pending().select_related("centre")
+    context = {
+        "roles": roles,
+        "invitations": [(invitation, invitation_link(invitation)) for invitation in waiting],
+    }
     if centre is not None:
         if Role.STUDENT in roles:
             context["mine"] = selectors.homework_overview(

@@ -7,12 +7,16 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.scoping import CentreScopedQuerySet, any_role, role_filter
 
 
 class NotificationLogQuerySet(CentreScopedQuerySet):
+    member_filter_is_single_valued = True
+
     def member_filter(self, user):
-        return super().member_filter(user) | models.Q(recipient=user)
+        return role_filter(
+            user, self.centre_path, **{**any_role(models.Q(recipient=user)), "admin": models.Q()}
+        )
 
 
 class NotificationLog(models.Model):
@@ -57,9 +61,11 @@ class NotificationLog(models.Model):
 
 
 class NoticeQuerySet(CentreScopedQuerySet):
+    member_filter_is_single_valued = True
+
     def member_filter(self, user):
         # Personal: not even the centre's admins read someone's notices.
-        return models.Q(recipient=user)
+        return role_filter(user, self.centre_path, **any_role(models.Q(recipient=user)))
 
     def unread(self):
         return self.filter(read_at__isnull=True)

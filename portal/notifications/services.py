@@ -158,18 +158,18 @@ def send_once(
                 if log is None:  # sent meanwhile, or being sent by another worker
                     continue
                 links = audience.guardian_links.get(log.recipient_id)
-                unsubscribe = {"links": links, "kind": EmailKind.NOTICES} if links else None
+                address = unsubscribe_url(links=links, kind=EmailKind.NOTICES) if links else None
                 message = centre_email(
                     template=template,
                     centre=centre,
                     recipient=log.recipient,
                     context={
                         **context,
-                        "unsubscribe_url": unsubscribe and unsubscribe_url(**unsubscribe),
+                        "unsubscribe_url": address,
                     },
                 )
-                if unsubscribe:
-                    message.extra_headers.update(list_unsubscribe_headers(**unsubscribe))
+                if address:
+                    message.extra_headers.update(list_unsubscribe_headers(address))
                 # One Message-ID per notice: if a crash between the server's "250" and our
                 # commit makes us send again, mailboxes see the same message, not a second.
                 message.extra_headers["Message-ID"] = notice_message_id(log)

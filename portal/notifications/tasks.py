@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 
+from portal.core.tasks import MAIL_RETRY
 from portal.notifications import services
 
 
 @shared_task(
     name="notifications.send_go_live_notices",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
+    **MAIL_RETRY,
 )
 def send_go_live_notices(content_type_id: int, object_id: int, generation: int) -> int:
     """E-mail an item's audience that it is live; idempotent (one e-mail per person)."""
@@ -29,11 +24,7 @@ def send_go_live_notices(content_type_id: int, object_id: int, generation: int) 
 
 @shared_task(
     name="notifications.send_returned_work_notices",
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=5,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=10,
+    **MAIL_RETRY,
 )
 def send_returned_work_notices(submission_id: int, generation: int) -> int:
     """E-mail a student (and their parents) that marked work is back; idempotent."""

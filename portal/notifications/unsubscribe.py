@@ -51,10 +51,12 @@ def unsubscribe_url(*, links: Iterable[Guardianship], kind: EmailKind) -> str:
     return absolute_url(reverse("unsubscribe", args=[token]))
 
 
-def list_unsubscribe_headers(*, links: Iterable[Guardianship], kind: EmailKind) -> dict[str, str]:
-    """`List-Unsubscribe` and `List-Unsubscribe-Post` headers for a one-click unsubscribe."""
+def list_unsubscribe_headers(url: str) -> dict[str, str]:
+    """`List-Unsubscribe` and `List-Unsubscribe-Post` headers for a one-click unsubscribe at
+    `url` (the same address the e-mail shows: signing it twice could straddle a second and
+    give two different addresses)."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(links=links, kind=kind)}>",
+        "List-Unsubscribe": f"<{url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 

@@ -9,6 +9,7 @@ centre's admins approve or request changes (`CentreReviewTask`).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import ClusterableModel
@@ -154,6 +155,14 @@ class CentreReviewTask(Task):
 
     def user_can_unlock(self, obj, user):
         return False
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        """Check the reviewer against the task state's *own* content before acting: the screen
+        that called this checked the object in its URL, which need not be this one."""
+        content = task_state.workflow_state.content_object
+        if content is None or not self._reviews(content, user):
+            raise PermissionDenied("Only the admins of the content's own centre review it.")
+        return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_actions(self, obj, user):
         if self._reviews(obj, user):

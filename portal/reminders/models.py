@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from portal.centres.scoping import CentreScopedQuerySet
+from portal.centres.scoping import CentreScopedQuerySet, any_role, role_filter
 
 
 class ReminderQuerySet(CentreScopedQuerySet):
@@ -14,7 +14,7 @@ class ReminderQuerySet(CentreScopedQuerySet):
     member_filter_is_single_valued = True
 
     def member_filter(self, user) -> Q:
-        return super().member_filter(user) | Q(recipient=user)
+        return role_filter(user, self.centre_path, **{**any_role(Q(recipient=user)), "admin": Q()})
 
 
 class Reminder(models.Model):

@@ -141,7 +141,7 @@ def _send_batch(centre: Centre, batch: list[Reminder], on: dt.date, connection) 
                 dropped += 1
                 continue
             link = links.get((reminder.recipient_id, reminder.student_id))
-            unsubscribe = {"links": [link], "kind": EmailKind.REMINDERS} if link else None
+            address = unsubscribe_url(links=[link], kind=EmailKind.REMINDERS) if link else None
             homework = reminder.homework
             message = centre_email(
                 template="reminders/reminder",
@@ -154,11 +154,11 @@ def _send_batch(centre: Centre, batch: list[Reminder], on: dt.date, connection) 
                     "when": _when(homework.due_at, centre.zone, on),
                     "due": timezone.localtime(homework.due_at, centre.zone),
                     "link": absolute_url(homework.get_member_url()),
-                    "unsubscribe_url": unsubscribe and unsubscribe_url(**unsubscribe),
+                    "unsubscribe_url": address,
                 },
             )
-            if unsubscribe:
-                message.extra_headers.update(list_unsubscribe_headers(**unsubscribe))
+            if address:
+                message.extra_headers.update(list_unsubscribe_headers(address))
             # The same Message-ID if a crash after the server's "250" makes us send it again.
             message.extra_headers["Message-ID"] = stable_message_id(f"reminder-{reminder.pk}")
             message.connection = connection

@@ -7,8 +7,6 @@ from django import forms
 from portal.core.viewsets import CentreScopedForm
 from portal.rosters.models import RosterImport
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 class RosterUploadForm(CentreScopedForm):
     class Meta:
@@ -29,9 +27,3 @@ class RosterUploadForm(CentreScopedForm):
             "CSV (UTF-8 or Windows-1252; comma, semicolon or tab) or XLSX; a OneRoster bundle "
             "is the zip your school information system exports."
         )
-
-    def clean_source_file(self):
-        upload = self.cleaned_data["source_file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("Roster files are at most 50 MB; split larger ones.")
-        return upload

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from portal.centres.models import Centre, Membership
 from portal.centres.scoping import CentreScopedQuerySet
 from portal.core.private_files import private_storage_instance
+
+MAX_UPLOAD_MB = 50
+
+
+def validate_roster_size(upload) -> None:
+    """The one upload limit, for the admin form (through the model) and the API alike."""
+    if upload.size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(f"Roster files are at most {MAX_UPLOAD_MB} MB; split larger ones.")
 
 
 class RosterImportQuerySet(CentreScopedQuerySet):
@@ -48,7 +57,11 @@ class RosterImport(models.Model):
         help_text="The school's sourcedId in orgs.csv; needed only if the bundle has several.",
     )
     source_file = models.FileField(
-        "roster file", upload_to="rosters/%Y/%m/", storage=private_storage_instance, max_length=255
+        "roster file",
+        upload_to="rosters/%Y/%m/",
+        storage=private_storage_instance,
+        max_length=255,
+        validators=[validate_roster_size],
     )
     original_name = models.CharField(max_length=255, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.CHECKING)

@@ -2,7 +2,8 @@
 
 Checking and importing run the same writer in one database transaction: a check always rolls
 back, so its preview is exactly what the import will do; an import commits only when the whole
-file is free of problems. Files over BACKGROUND_ROWS rows run in a Celery task.
+file is free of problems. Files over BACKGROUND_ROWS rows run in a Celery task, and so does every
+OneRoster bundle: the web process reads no more of a zip than its directory.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from portal.accounts.models import User
 from portal.centres.models import Centre, Role
 from portal.centres.services import ensure_manages
 from portal.rosters.models import RosterImport
-from portal.rosters.oneroster import OneRosterReader
+from portal.rosters.oneroster import Bundle, OneRosterReader, bundle_check
 from portal.rosters.parsing import RosterFileError, count_rows, read_table
 from portal.rosters.records import RowError, read_classes, read_people
 from portal.rosters.report import Report
@@ -64,12 +65,15 @@ def roster_import_upload(
     roster_import.full_clean()
     with roster_import.source_file.open("rb") as stream:
         try:
-            roster_import.row_count = count_rows(stream)
+            if kind == RosterImport.Kind.ONEROSTER:
+                bundle_check(stream)  # the worker unpacks and counts it
+            else:
+                roster_import.row_count = count_rows(stream)
         except RosterFileError as error:
             roster_import.save()
             return _finish(roster_import, _file_problem(error), status=Status.INVALID)
     roster_import.save()
-    if roster_import.row_count > BACKGROUND_ROWS:
+    if _for_a_worker(roster_import):
         _in_background(roster_import)
         return roster_import
     return roster_import_dry_run(roster_import=roster_import)
@@ -102,7 +106,7 @@ def roster_import_confirm(*, roster_import: RosterImport, by: User | None) -> Ro
     roster_import.status = Status.IMPORTING
     roster_import.progress = 0
     roster_import.save(update_fields=["status", "progress"])
-    if roster_import.row_count > BACKGROUND_ROWS:
+    if _for_a_worker(roster_import):
         _in_background(roster_import)
         return roster_import
     return roster_import_apply(roster_import=roster_import)
@@ -133,12 +137,11 @@ def roster_import_delete(*, roster_import: RosterImport, by: User | None) -> Non
 
 def _run(roster_import: RosterImport, on_progress: Progress) -> Report:
     report = Report()
-    total = max(roster_import.row_count, 1)
     done = [0, -1]  # rows, last percent sent
 
     def on_rows(rows: int) -> None:
         done[0] += rows
-        percent = min(99, done[0] * 100 // total)
+        percent = min(99, done[0] * 100 // max(roster_import.row_count, 1))
         if percent != done[1]:
             done[1] = percent
             on_progress(percent)
@@ -163,9 +166,15 @@ def _run(roster_import: RosterImport, on_progress: Progress) -> Report:
 def _write(roster_import: RosterImport, stream, writer: RosterWriter) -> None:
     kind = roster_import.kind
     if kind == RosterImport.Kind.ONEROSTER:
-        reader = OneRosterReader(stream, school=roster_import.oneroster_school)
-        writer.write_classes(reader.classes())
-        teachers, students = reader.people()
+        with Bundle(stream) as bundle:
+            reader = OneRosterReader(bundle, school=roster_import.oneroster_school)
+            classes = reader.classes()
+            teachers, students = reader.people()
+        # Only now, in the worker, are a bundle's rows known: the progress bar counts them.
+        roster_import.row_count = len(classes) + len(teachers) + len(students)
+        for error in reader.errors:
+            writer.report.error(error)
+        writer.write_classes(classes)
         writer.write_people(Role.TEACHER, teachers)
         writer.write_people(Role.STUDENT, students)
     elif kind == RosterImport.Kind.CLASSES:
@@ -176,7 +185,7 @@ def _write(roster_import: RosterImport, stream, writer: RosterWriter) -> None:
 
 
 def _file_error(error: RosterFileError) -> RowError:
-    return RowError(0, "", str(error))
+    return RowError(error.row, error.column, str(error), error.value, error.sheet)
 
 
 def _file_problem(error: RosterFileError) -> Report:
@@ -205,6 +214,15 @@ def _failed(roster_import: RosterImport, doing: str) -> RosterImport:
         RowError(0, "", f"Something went wrong while {doing}; nothing was written. Try again.")
     )
     return _finish(roster_import, report, status=Status.FAILED)
+
+
+def _for_a_worker(roster_import: RosterImport) -> bool:
+    """Long files, so nobody waits on the page; bundles, so only a worker ever unpacks a zip
+    (its directory is checked first, but a zip's cost shows only once it is unpacked)."""
+    return (
+        roster_import.kind == RosterImport.Kind.ONEROSTER
+        or roster_import.row_count > BACKGROUND_ROWS
+    )
 
 
 def _in_background(roster_import: RosterImport) -> None:

@@ -1,4 +1,5 @@
-"""Background roster imports: thin wrappers around the services, for files too long to wait for."""
+"""Background roster imports: thin wrappers around the services, for files too long to wait for
+and for OneRoster bundles (only a worker unpacks a zip)."""
 
 from __future__ import annotations
 

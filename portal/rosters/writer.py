@@ -19,8 +19,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from portal.accounts.models import User
+from portal.centres.identity import accounts_owned_by, identities_update, is_platform_account
 from portal.centres.models import Centre, Guardianship, Membership, Role
 from portal.classes.models import SchoolClass
+from portal.people.models import Invitation
+from portal.people.services import invitation_offer
 from portal.rosters.links import EnrollmentLinks, TeachingLinks
 from portal.rosters.models import StudentYearGroup
 from portal.rosters.records import Checked, ClassRecord, GuardianRecord, PersonRecord, Source
@@ -41,13 +44,18 @@ def chunks(items: Iterable, size: int = CHUNK_ROWS) -> Iterator[list]:
 
 @dataclass
 class Person:
-    """A record matched to (or made into) an account and a membership."""
+    """A record matched to (or made into) an account and a membership, or, for an account the
+    centre may not attach (`invited`), to an invitation collecting the places it brings."""
 
     record: PersonRecord | GuardianRecord
     user: User
-    membership: Membership
+    membership: Membership | None
     is_new: bool
     fields: list[tuple[str, str, str]] = field(default_factory=list)
+    invited: bool = False
+    classes: set[int] = field(default_factory=set)
+    children: dict[int, str] = field(default_factory=dict)
+    guardians: dict[int, str] = field(default_factory=dict)
 
 
 class RosterWriter:
@@ -201,17 +209,20 @@ class RosterWriter:
             )
             records = [r for r in records if not self._lost_zeros(r, padded, role)]
             records = self._resolve_codes(records)
-            people = self._match(role, records, id_column=ID_COLUMN[role])
+            everyone = self._match(role, records, id_column=ID_COLUMN[role])
+            people = [person for person in everyone if not person.invited]
             if self.mirror:
                 self.index.add([(f"{role}:user", str(p.user.pk), 0, "", {}) for p in people])
             if role == Role.STUDENT:
                 self._write_year_groups(people)
-                self._write_guardians(people)
+                self._write_guardians(everyone)
             self._write_class_links(role, people)
+            self._note_invited_places(everyone)
             if role == Role.TEACHER:
                 self._join_staff_group(people)
-            for person in people:
-                action = "new" if person.is_new else "updated" if person.fields else "unchanged"
+            self._offer_invitations(role, everyone)
+            for person in everyone:
+                action = self._outcome(person)
                 self.report.change(
                     source=person.record.source,
                     entity=ENTITY[role],
@@ -224,6 +235,12 @@ class RosterWriter:
         # A bundle without any teachers says nothing about them: mirror only what a file lists.
         if self.mirror and role in self.listed:
             self._deactivate_missing(role)
+
+    @staticmethod
+    def _outcome(person: Person) -> str:
+        if person.invited:
+            return "invited" if person.is_new else "unchanged"
+        return "new" if person.is_new else "updated" if person.fields else "unchanged"
 
     def _valid(self, chunk: list[Checked]) -> Iterator:
         for item in chunk:
@@ -303,8 +320,10 @@ class RosterWriter:
             )
 
     def _match(self, role: str, records: list, *, id_column: str) -> list[Person]:
-        """Find each record's account and membership (by external id, then e-mail); write new and
-        changed ones in bulk. Accounts shared with another centre keep their personal details."""
+        """Find each record's account and membership (by external id, then e-mail); write new
+        and changed ones in bulk. An existing account that is neither in this centre nor kept by
+        it is invited instead of attached, and only accounts the centre keeps have their details
+        brought up to date (portal.centres.identity)."""
         ids = [r.external_id for r in records if r.external_id]
         emails = [r.email for r in records]
         members = Membership.objects.filter(centre=self.centre, role=role).filter(
@@ -314,12 +333,13 @@ class RosterWriter:
         by_id = {m.external_id: m for m in members if m.external_id}
         by_user = {m.user_id: m for m in members}
         users = {u.email: u for u in User.objects.filter(email__in=emails)}
-        shared = set(
-            Membership.objects.filter(user_id__in=[u.pk for u in users.values()] + list(by_user))
-            .exclude(centre=self.centre)
+        joinable = self._joinable([u.pk for u in users.values()])
+        already_invited = set(
+            Invitation.objects.filter(centre=self.centre, role=role, user__in=users.values())
+            .pending()
             .values_list("user_id", flat=True)
         )
-        people, new_users, changed_users, changed_members = [], [], {}, []
+        people, new_users, changed_members, wanted = [], [], [], []
         for record in records:
             by_email = users.get(record.email)
             membership = by_id.get(record.external_id) if record.external_id else None
@@ -345,8 +365,22 @@ class RosterWriter:
                     )
                 )
                 continue
+            if membership is None and by_email is not None and is_platform_account(by_email):
+                self.report.error(
+                    record.source.error(
+                        "email",
+                        "This address belongs to a platform account, which cannot be added to "
+                        "a centre.",
+                        record.email,
+                    )
+                )
+                continue
+            if membership is None and by_email is not None and by_email.pk not in joinable:
+                invited = by_email.pk not in already_invited
+                people.append(Person(record, by_email, None, is_new=invited, invited=True))
+                continue
             if membership is None:
-                user = by_email or User(email=record.email, password=self.password, is_active=True)
+                user = by_email or self._new_user(record)
                 if by_email is None:
                     new_users.append(user)
                 membership = Membership(
@@ -363,35 +397,73 @@ class RosterWriter:
                     membership.is_active = True
                 if person.fields:
                     changed_members.append(membership)
-            if person.user.pk not in shared:
-                details = self._detail_changes(person.user, record)
-                if details and person.user.pk:
-                    changed_users[person.user.pk] = person.user
-                if not person.is_new:
-                    person.fields.extend(details)
+            if person.user.pk is not None:
+                wanted.append(person)
             people.append(person)
         User.objects.bulk_create(new_users)
-        User.objects.bulk_update(
-            changed_users.values(), ["email", "first_name", "last_name", "phone"]
+        updated = identities_update(
+            centre=self.centre, wanted=[(p.user, self._details(p.record)) for p in wanted]
         )
-        Membership.objects.bulk_create([p.membership for p in people if p.is_new])
+        by_account = {change.user.pk: change for change in updated}
+        for person in wanted:
+            change = by_account.get(person.user.pk)
+            if change is None or person.is_new:
+                continue
+            person.fields.extend(change.written)
+            if change.email_requested:
+                person.fields.append(
+                    ("email", person.user.email, f"{change.email_requested} (once they confirm)")
+                )
+        Membership.objects.bulk_create([p.membership for p in people if p.is_new and not p.invited])
         Membership.objects.bulk_update(changed_members, ["external_id", "is_active"])
         return people
 
+    def _joinable(self, user_ids: list[int]) -> set[int]:
+        """Accounts this centre may give a role without asking: already in it, or kept by it."""
+        here = Membership.objects.filter(centre=self.centre, user_id__in=user_ids)
+        kept = accounts_owned_by(self.centre).filter(pk__in=user_ids)
+        return set(here.values_list("user_id", flat=True)) | set(kept.values_list("pk", flat=True))
+
+    def _new_user(self, record) -> User:
+        """An account for someone new to the portal, kept by this centre."""
+        return User(
+            email=record.email,
+            password=self.password,
+            is_active=True,
+            created_by_centre=self.centre,
+            **self._details(record, with_email=False),
+        )
+
     @staticmethod
-    def _detail_changes(user: User, record) -> list:
-        wanted = {"email": record.email}
+    def _details(record, *, with_email: bool = True) -> dict[str, str]:
+        """The details a row gives; a blank never clears one (a guardian may be named on a row
+        with only an e-mail)."""
+        details = {"email": record.email} if with_email else {}
         for name in ("first_name", "last_name", "phone"):
-            value = getattr(record, name)
-            # A guardian may be named on a row with only an e-mail: a blank never clears a detail.
-            if value:
-                wanted[name] = value
-        fields = []
-        for name, value in wanted.items():
-            if getattr(user, name) != value:
-                fields.append((name, getattr(user, name), value))
-                setattr(user, name, value)
-        return fields
+            if value := getattr(record, name):
+                details[name] = value
+        return details
+
+    def _note_invited_places(self, people: list[Person]) -> None:
+        for person in people:
+            if person.invited and getattr(person.record, "class_codes", None):
+                person.classes |= {self.classes[code].pk for code in person.record.class_codes}
+
+    def _offer_invitations(self, role: str, people: list[Person]) -> None:
+        """Invite (or bring up to date the invitations of) the chunk's people whose accounts
+        the centre may not attach; their places wait in the invitation."""
+        for person in people:
+            if person.invited:
+                invitation_offer(
+                    centre=self.centre,
+                    user=person.user,
+                    email=person.record.email,
+                    role=role,
+                    external_id=person.record.external_id or "",
+                    classes=person.classes,
+                    children=person.children.items(),
+                    guardians=person.guardians.items(),
+                )
 
     def _write_year_groups(self, people: list[Person]) -> None:
         people = [p for p in people if p.record.year_group]
@@ -475,7 +547,7 @@ class RosterWriter:
             self.report.change(
                 source=guardian.record.source,
                 entity="guardians",
-                action="new" if guardian.is_new else "updated" if guardian.fields else "unchanged",
+                action=self._outcome(guardian),
                 label=guardian.record.label,
                 fields=guardian.fields,
             )
@@ -490,6 +562,11 @@ class RosterWriter:
             guardian = by_key.get(record.key)
             if guardian is None:
                 continue  # its problem is already reported
+            if guardian.invited or student.invited:
+                # The link waits in the invitation(s) until the invited side accepts.
+                guardian.children[student.user.pk] = record.relationship
+                student.guardians[guardian.user.pk] = record.relationship
+                continue
             slot = record.source.prefix.rstrip("_") or "guardian"
             current = links.get((guardian.user.pk, student.user.pk))
             if current is None:
@@ -509,6 +586,7 @@ class RosterWriter:
         Guardianship.objects.bulk_create(new)
         Guardianship.objects.bulk_update(changed, ["relationship"])
         self.report.count("guardian links", "added", len(new))
+        self._offer_invitations(Role.GUARDIAN, guardians)
 
     def _agreeing_guardians(self, pairs: list[tuple[Person, GuardianRecord]]):
         """A guardian is one person: every row naming them must agree on who they are. Returns

@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import environ
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -62,6 +63,7 @@ DJANGO_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
 ]
 THIRD_PARTY_APPS = [
     "wagtail.contrib.forms",
@@ -82,12 +84,15 @@ THIRD_PARTY_APPS = [
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "corsheaders",
     "channels",
     "django_celery_beat",
     "import_export",
     "django_prometheus",
+    "allauth",
+    "allauth.account",
 ]
 LOCAL_APPS = [
     "portal.core",
@@ -108,15 +113,66 @@ LOCAL_APPS = [
     "portal.reminders",
     "portal.schedules",
     "portal.audit",
+    "portal.people",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 # AUTHENTICATION
 # ------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Signing in, out, password reset and change, and e-mail changes are django-allauth's; the
+# Wagtail admin signs in through the same pages (and the same rate limits).
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "member:dashboard"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "account_login"
+WAGTAILADMIN_LOGIN_URL = "account_login"
+# Staff change and reset passwords on the same (rate-limited) pages as everyone else.
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+ACCOUNT_ADAPTER = "portal.accounts.adapter.PortalAccountAdapter"
+ACCOUNT_FORMS = {"login": "portal.accounts.forms.PortalLoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# Centres decide who exists (rosters, "Add member"): nobody signs themselves up, and an
+# address a centre typed needs no confirming; a *change* of address is confirmed from the new
+# address, and the old one is told.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# A reset asked for an address with no account sends nothing (and the page reads the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PORTAL_BASE_URL.startswith("https") else "http"
+# Sign-in limits count per account and per account and address, so a class signing in
+# together from one school network all get in, while guessing one account's password stops:
+# allauth refuses a further attempt until the window has passed. The per-address ceilings are
+# only against one address hammering many accounts; nginx keeps a coarser one.
+ACCOUNT_RATE_LIMITS = {
+    "login": env("LOGIN_RATE_PER_ADDRESS", default="600/m/ip"),
+    # Wrong passwords per account, from anywhere: 10 within 15 minutes, then 20 within an
+    # hour; each tier keeps the account closed for longer (portal.accounts.adapter).
+    "login_failed": env("LOGIN_FAILED_RATE", default="300/m/ip,10/15m/key,20/h/key"),
+    "reset_password": env("PASSWORD_RESET_RATE", default="60/m/ip,3/15m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/3m/key",
+    "reauthenticate": "10/m/user",
+}
+# …and per account *and* address: a guesser at one address is stopped after 5.
+LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS = env(
+    "LOGIN_FAILED_PER_ACCOUNT_AND_ADDRESS", default="5/5m/key"
+)
+# How long an invitation link works.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -131,18 +187,47 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "portal.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.core.middleware.CentreAdminScopeMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# CONTENT SECURITY POLICY (django-csp, portal.core.csp): scripts from our own origin only, and
+# inline ones only with the response's nonce (Wagtail's admin has a few; templates/wagtailadmin/
+# gives them the nonce); styles may be inline (the admin and the digests, made from e-mail HTML,
+# use style attributes); no plugins; no framing, except of an answer a view lets its own site
+# frame (X-Frame-Options SAMEORIGIN, Wagtail's preview panel), which gets frame-ancestors 'self'.
+# ------------------------------------------------------------------------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        # ReDoc (the API's documentation page) renders in a worker made from a blob.
+        "worker-src": [SELF, "blob:"],
+    },
+}
+# Widgets render through TEMPLATES (and "django.forms"), so the date and time pickers' templates
+# in templates/wagtailadmin/widgets/ are the ones used.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Avatars come from the portal itself: gravatar.com is not an allowed image source (and would
+# learn who uses the admin).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # TEMPLATES / STATIC / MEDIA
 # ------------------------------------------------------------------------------
@@ -189,6 +274,9 @@ PRIVATE_FILES_ACCEL_LOCATIONS = {
 SUBMISSION_MAX_FILE_BYTES = 100 * 1024 * 1024
 SUBMISSION_MAX_TOTAL_BYTES = 250 * 1024 * 1024
 SUBMISSION_MAX_FILES = 10
+# Roster zips (OneRoster bundles, XLSX): refused from their directory before anything unpacks.
+ROSTER_ZIP_MAX_BYTES = env.int("ROSTER_ZIP_MAX_BYTES", default=256 * 1024 * 1024)
+ROSTER_ZIP_MAX_MEMBER_BYTES = env.int("ROSTER_ZIP_MAX_MEMBER_BYTES", default=128 * 1024 * 1024)
 
 
 # REDIS: cache, sessions, Celery broker and channel layer (the seed's four roles)
@@ -275,6 +363,14 @@ WAGTAILSNIPPETS_MENU_SHOW_ALL = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 
+# PROXIES: how many proxies of ours stand in front of Django, each replacing X-Forwarded-For
+# with the address it saw (nginx: 1; embedded mode and the tests: none). The client's address
+# (rate limits, /metrics, logs) is read by this one rule (portal.core.client_address), by DRF
+# and by django-allauth; whatever a client writes into the header is never trusted.
+# ------------------------------------------------------------------------------
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
 # REST FRAMEWORK / JWT / OPENAPI / CORS
 # ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -300,10 +396,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_ANON_RATE", default="60/minute"),
         "user": env("API_USER_RATE", default="1200/minute"),
-        "login_ip": env("API_LOGIN_IP_RATE", default="20/minute"),
-        "login_account": env("API_LOGIN_ACCOUNT_RATE", default="10/minute"),
+        # A ceiling per address, high enough for a school signing in through one network.
+        "login_ip": env("API_LOGIN_IP_RATE", default="600/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
@@ -314,6 +411,13 @@ SIMPLE_JWT = {
     "USER_ID_CLAIM": "user_id",
 }
 SPECTACULAR_SETTINGS = {
+    # Swagger UI and ReDoc served from our own static files: no CDN, and the
+    # Content-Security-Policy's 'self' covers them.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from the public validator service (another site the page would call).
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
     "TITLE": "School Portal API",
     "DESCRIPTION": (
         "REST API v1 for apps and school information systems. Authenticate with "

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOG_DIR, LOGGING, SECRET_KEY, env
+from .base import LOG_DIR, LOGGING, REST_FRAMEWORK, SECRET_KEY, env
 
 DEBUG = False
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith(("django-insecure", "change-me")):
@@ -23,8 +23,14 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# No framing; Wagtail's own preview views allow their same-origin iframe themselves.
+# No framing; Wagtail's own preview views allow their same-origin iframe themselves (and the
+# Content-Security-Policy's frame-ancestors follows, see portal.core.csp).
 X_FRAME_OPTIONS = "DENY"
+
+# PROXIES: nginx stands in front (Compose, the native stack) and sets X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TRUSTED_PROXY_COUNT}
 
 # LOGS: JSON lines to stdout (docker compose logs web) and to LOG_DIR/django.log, rotated.
 LOG_DIR.mkdir(parents=True, exist_ok=True)

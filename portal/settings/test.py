@@ -40,6 +40,5 @@ REST_FRAMEWORK = {
         "anon": "100000/minute",
         "user": "100000/minute",
         "login_ip": "100000/minute",
-        "login_account": "100000/minute",
     },
 }

@@ -151,7 +151,7 @@ class WhiteboardConsumer(AsyncJsonWebsocketConsumer):
         except BoardRefusal as refusal:
             await self._error(refusal.code, str(refusal))
         except ValidationError as invalid:
-            await self._error(invalid.code or "invalid", " ".join(invalid.messages))
+            await self._refuse(invalid)
         else:
             # Encoded once here for the whole class rather than once per connection: a class of
             # thirty receives every stroke thirty times.
@@ -159,11 +159,12 @@ class WhiteboardConsumer(AsyncJsonWebsocketConsumer):
             await self._to_board("board.op", seq=op.seq, frame=frame)
 
     async def _cursor(self, message: dict):
-        x, y = message.get("x"), message.get("y")
-        if not all(protocol.is_number(value) for value in (x, y)):
-            await self._error("bad_message", "A cursor has numeric x and y.")
+        try:
+            position = protocol.clean_cursor(message)
+        except ValidationError as invalid:
+            await self._refuse(invalid)
             return
-        await self._to_board("presence.relay", event="cursor", member=self.me, x=x, y=y)
+        await self._to_board("presence.relay", event="cursor", member=self.me, **position)
 
     async def board_op(self, event):
         seq = event["seq"]
@@ -195,6 +196,9 @@ class WhiteboardConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_send(
             self.group, {"type": kind, "reply_to": self.channel_name, **event}
         )
+
+    async def _refuse(self, invalid: ValidationError):
+        await self._error(invalid.code or "invalid", " ".join(invalid.messages))
 
     async def _error(self, code: str, message: str):
         await self.send_json({"type": "error", "code": code, "message": message})

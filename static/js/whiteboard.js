@@ -72,11 +72,15 @@
     if (drawing && drawing.tool !== "eraser") paint(drawing);
   }
 
+  const clamp = (value, low, high) => Math.min(Math.max(value, low), high);
+
   function boardPoint(event) {
+    // The canvas keeps the pointer while it strays past the edge, but the protocol takes
+    // points on the board only: a stroke that leaves the board runs along its edge.
     const box = canvas.getBoundingClientRect();
-    const x = ((event.clientX - box.left) * canvas.width) / box.width;
-    const y = ((event.clientY - box.top) * canvas.height) / box.height;
-    return [Math.round(x * 10) / 10, Math.round(y * 10) / 10, event.pressure || 0.5];
+    const x = clamp(((event.clientX - box.left) * canvas.width) / box.width, 0, canvas.width);
+    const y = clamp(((event.clientY - box.top) * canvas.height) / box.height, 0, canvas.height);
+    return [Math.round(x * 10) / 10, Math.round(y * 10) / 10, clamp(event.pressure || 0.5, 0, 1)];
   }
 
   function chosen(name) {

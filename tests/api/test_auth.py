@@ -100,21 +100,16 @@ def test_missing_token_is_401():
 
 
 def test_sign_in_is_throttled_per_account_with_retry_after(settings):
+    """Failed sign-ins count per account (the sign-in page's limits, django-allauth's)."""
     from django.core.cache import cache
 
     cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {
-            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
-            "login_account": "3/minute",
-        },
-    }
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "3/15m/key"}
     codes = [sign_in(password="wrong").status_code for _ in range(4)]
     assert codes == [401, 401, 401, 429]
     throttled = sign_in()
     assert throttled.status_code == 429
-    assert int(throttled["Retry-After"]) > 0
+    assert 0 < int(throttled["Retry-After"]) <= 15 * 60
     assert sign_in(email="teacher2@riverside.example").status_code == 200  # another account
     cache.clear()
 
@@ -157,4 +152,60 @@ def test_sign_in_is_throttled_per_address(settings):
         "student5@riverside.example",
     ]
     assert [sign_in(email=e).status_code for e in emails] == [200, 200, 429]
+    cache.clear()
+
+
+def login_ip_rate(settings, rate: str) -> None:
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login_ip": rate,
+        },
+    }
+
+
+def sign_in_from(peer: str, forwarded: str, email: str):
+    return APIClient().post(
+        TOKEN,
+        {"email": email, "password": "wrong"},
+        format="json",
+        REMOTE_ADDR=peer,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_a_forged_forwarded_for_does_not_reset_the_per_address_limit(settings):
+    """Reached directly (no proxy of ours in front): X-Forwarded-For is not read at all."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TRUSTED_PROXY_COUNT = 0
+    login_ip_rate(settings, "3/minute")
+    codes = [
+        sign_in_from("192.0.2.10", f"198.51.100.{n}", f"nobody{n}@example.com").status_code
+        for n in range(5)
+    ]
+    assert codes == [401, 401, 401, 429, 429]
+    assert sign_in_from("192.0.2.11", "198.51.100.1", "nobody@example.com").status_code == 401
+    cache.clear()
+
+
+def test_behind_nginx_the_limit_counts_the_address_nginx_saw(settings):
+    """nginx sends the address it saw as the last (here the only trusted) entry; whatever a
+    client put before it changes nothing."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.TRUSTED_PROXY_COUNT = 1
+    login_ip_rate(settings, "3/minute")
+    codes = [
+        sign_in_from(
+            "127.0.0.1", f"198.51.100.{n}, 192.0.2.10", f"nobody{n}@example.com"
+        ).status_code
+        for n in range(4)
+    ]
+    assert codes == [401, 401, 401, 429]
+    # Another client behind the same nginx has its own budget.
+    assert sign_in_from("127.0.0.1", "192.0.2.11", "nobody@example.com").status_code == 401
     cache.clear()

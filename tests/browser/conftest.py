@@ -8,6 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from portal.whiteboard.models import Whiteboard
+from portal.whiteboard.services import whiteboard_for_class
+from tests.whiteboard.conftest import first_class
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",
@@ -37,6 +41,15 @@ def browser(django_db_setup, live_asgi):
 
 
 @pytest.fixture
+def board(django_db_blocker, live_asgi):
+    """7M1's whiteboard (teacher1 teaches it, student1 is in it); boards made here go after."""
+    with django_db_blocker.unblock():
+        before = set(Whiteboard.objects.values_list("pk", flat=True))
+        yield whiteboard_for_class(school_class=first_class("riverside"))
+        Whiteboard.objects.exclude(pk__in=before).delete()
+
+
+@pytest.fixture
 def screenshot():
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
@@ -50,7 +63,7 @@ def screenshot():
 
 def sign_in(page, base_url: str, email: str, password: str = "portal-demo") -> None:
     page.goto(f"{base_url}/admin/login/")
-    page.fill("#id_username", email)
+    page.fill("#id_login", email)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{base_url}/admin/")

@@ -6,10 +6,8 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import User
-from portal.whiteboard.models import BoardOp, Whiteboard
-from portal.whiteboard.services import whiteboard_for_class
+from portal.whiteboard.models import BoardOp
 from tests.browser.member import member_sign_in
-from tests.whiteboard.conftest import first_class
 
 pytestmark = pytest.mark.browser
 
@@ -20,14 +18,6 @@ INKED_PIXELS = """() => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) inked += 1;
   return inked;
 }"""
-
-
-@pytest.fixture
-def board(django_db_blocker, live_asgi):
-    with django_db_blocker.unblock():
-        before = set(Whiteboard.objects.values_list("pk", flat=True))
-        yield whiteboard_for_class(school_class=first_class("riverside"))
-        Whiteboard.objects.exclude(pk__in=before).delete()
 
 
 def open_board(browser, base: str, email: str, board):

@@ -7,6 +7,8 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.centres.models import Centre, Guardianship, Membership, Role
+from portal.people.models import Invitation
+from portal.people.services import invitation_accept
 
 pytestmark = pytest.mark.django_db
 RIVERSIDE_ADMIN = "admin@riverside.example"
@@ -81,13 +83,23 @@ def test_password_of_an_existing_account_cannot_be_set_by_another_centre(client_
     assert not Membership.objects.filter(user=victim, centre=riverside).exists()
 
 
-def test_the_same_person_holds_different_roles_in_two_centres(client_for, riverside, person):
+def test_the_same_person_holds_different_roles_in_two_centres_once_they_accept(
+    client_for, riverside, person
+):
+    """Adding someone who has an account at another centre invites them: the role is theirs
+    only when they accept."""
     parent_elsewhere = person("teacher1@hillcrest.example")
     response = client_for(RIVERSIDE_ADMIN).post(
         reverse("members:add"),
         {"centre": riverside.pk, "email": parent_elsewhere.email, "role": Role.GUARDIAN},
+        follow=True,
     )
-    assert response.status_code == 302, form_errors(response)
+    assert response.status_code == 200
+    assert "have been invited" in response.content.decode()
+    roles = set(parent_elsewhere.memberships.values_list("centre__slug", "role"))
+    assert roles == {("hillcrest", Role.TEACHER)}
+    invitation = Invitation.objects.get(user=parent_elsewhere, centre=riverside)
+    invitation_accept(invitation=invitation, by=parent_elsewhere)
     roles = set(parent_elsewhere.memberships.values_list("centre__slug", "role"))
     assert roles == {("hillcrest", Role.TEACHER), ("riverside", Role.GUARDIAN)}
 

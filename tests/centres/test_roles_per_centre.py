@@ -48,13 +48,12 @@ def test_a_deactivated_role_shows_nothing_it_showed(role, riverside, person):
         assert not model.objects.visible_to(person(someone.email)).exists(), model.__name__
 
 
-def test_a_role_counts_only_at_its_own_centre(riverside, hillcrest, person):
+def test_a_role_counts_only_at_its_own_centre(riverside, hillcrest, person, join_centre):
     """A teacher at Hillcrest who is also a parent at Riverside: the Riverside link shows the
     child's work; deactivating the Hillcrest teaching leaves the Riverside parent's view whole."""
     teacher = person("teacher1@hillcrest.example")
     child = Submission.objects.filter(homework__school_class__centre=riverside).first().student
-    services.membership_add(centre=riverside, role=Role.GUARDIAN, email=teacher.email)
-    services.guardianship_link(centre=riverside, guardian=teacher, student=child)
+    join_centre(teacher, riverside, Role.GUARDIAN, children=[(child.pk, "parent")])
     childs_work = set(Submission.objects.filter(student=child).values_list("pk", flat=True))
     assert childs_work
 

@@ -139,12 +139,12 @@ class TestVisibleTo:
             "7S1",
         }
 
-    def test_person_with_roles_in_two_centres_sees_each_as_that_role(self, riverside, person):
+    def test_person_with_roles_in_two_centres_sees_each_as_that_role(
+        self, riverside, person, join_centre
+    ):
         teacher = person("teacher1@hillcrest.example")
-        services.membership_add(centre=riverside, role=Role.GUARDIAN, email=teacher.email)
-        services.guardianship_link(
-            centre=riverside, guardian=teacher, student=person("student20@riverside.example")
-        )
+        child = person("student20@riverside.example")
+        join_centre(teacher, riverside, Role.GUARDIAN, children=[(child.pk, "parent")])
         teacher = person(teacher.email)
         codes = set(SchoolClass.objects.visible_to(teacher).values_list("code", flat=True))
         assert codes == {"G4-MATH", "G5-SCI", "7M1", "7E1"}

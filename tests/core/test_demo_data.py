@@ -57,8 +57,9 @@ def test_seed_demo_is_idempotent():
 
 
 def test_demo_login_through_the_admin_sign_in_form(client):
+    sign_in_page = client.get("/admin/login/", follow=True).redirect_chain[-1][0]
     response = client.post(
-        "/admin/login/", {"username": "teacher1@riverside.example", "password": DEMO_PASSWORD}
+        sign_in_page, {"login": "teacher1@riverside.example", "password": DEMO_PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200

@@ -58,3 +58,12 @@ def test_request_database_and_cache_counters_move(client):
     ]:
         assert sample(after, name, **labels) > sample(before, name, **labels), name
     assert sample(after, "django_http_requests_latency_seconds_by_view_method_count") > 0
+
+
+def test_a_forged_forwarded_address_does_not_open_metrics(client, settings):
+    forged = {"HTTP_X_FORWARDED_FOR": "10.0.0.1, 8.8.8.8"}
+    settings.TRUSTED_PROXY_COUNT = 0  # reached directly: the header is not read at all
+    assert client.get("/metrics", REMOTE_ADDR="8.8.8.8", **forged).status_code == 404
+    # Behind nginx (a private peer), the client is the address nginx wrote, not nginx itself.
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client.get("/metrics", REMOTE_ADDR="172.18.0.5", **forged).status_code == 404

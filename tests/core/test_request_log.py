@@ -83,3 +83,19 @@ def test_every_log_line_of_the_request_carries_its_id():
     finally:
         inner.removeHandler(handler)
     assert stream.getvalue().splitlines() == ["abc-123 inside the view", "- after the request"]
+
+
+@pytest.mark.parametrize(
+    ("proxies", "address"),
+    [(0, "192.0.2.10"), (1, "203.0.113.9")],
+)
+def test_logs_the_clients_address_not_a_forged_one(
+    settings, client, request_lines, proxies, address
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    # Reached directly, the peer is the client; behind nginx, the address nginx wrote last.
+    client.get(
+        "/healthz", REMOTE_ADDR="192.0.2.10", HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9"
+    )
+    (line,) = request_lines()
+    assert line["client"] == address

@@ -117,3 +117,32 @@ def test_production_logs_json_lines_to_stdout_and_log_dir(django_db_setup, tmp_p
         assert request["request_id"] == "req-42"
         assert (request["method"], request["path"], request["status"]) == ("GET", "/healthz", 200)
         assert request["duration_ms"] >= 0 and "user_id" in request
+
+
+TRUSTED = (
+    "from django.conf import settings as s; "
+    "print(s.TRUSTED_PROXY_COUNT, s.REST_FRAMEWORK['NUM_PROXIES'], s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+)
+
+
+def trusted_proxies(settings_module: str, **env: str) -> str:
+    environment = {k: v for k, v in os.environ.items() if k != "TRUSTED_PROXY_COUNT"}
+    environment.update(DJANGO_SETTINGS_MODULE=settings_module, **PRODUCTION_ENV, **env)
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {TRUSTED}"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_production_trusts_the_one_nginx_in_front_and_embedded_mode_no_proxy():
+    # One setting, handed to DRF and django-allauth alike.
+    assert trusted_proxies("portal.settings.production") == "1 1 1"
+    assert trusted_proxies("portal.settings.production", TRUSTED_PROXY_COUNT="0") == "0 0 0"
+    assert trusted_proxies("portal.settings.dev") == "0 0 0"
+    assert trusted_proxies("portal.settings.test") == "0 0 0"

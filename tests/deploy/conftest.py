@@ -21,6 +21,9 @@ from tests.processes import ROOT, free_port, wait_until
 STACK_DATABASE = "sp_stack_test"
 STACK_ROLE = "sp_stack_test_app"
 STARTUP_SECONDS = 180
+# Django's per-address sign-in limit, below nginx's burst (10), so a test can see Django's own
+# limit trip through nginx; the session's other sign-ins from 127.0.0.1 stay well under it.
+LOGIN_IP_RATE = "6/minute"
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,7 @@ def live_stack(mail_sink):
         GUNICORN_WORKERS="2",
         GUNICORN_THREADS="2",
         CELERY_CONCURRENCY="2",
+        API_LOGIN_IP_RATE=LOGIN_IP_RATE,
     )
     command = [sys.executable, "deploy/stack/stack.py", "--scale", "2"]
     with stack.log.open("wb") as out:

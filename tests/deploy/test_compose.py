@@ -148,3 +148,15 @@ def test_env_example_documents_every_variable_the_compose_file_reads():
         re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", (ROOT / ".env.example").read_text(), re.MULTILINE)
     )
     assert used <= documented, f"missing in .env.example: {sorted(used - documented)}"
+
+
+def test_django_trusts_exactly_the_nginx_in_front_of_it():
+    services = compose()["services"]
+    for name in PYTHON_SERVICES:
+        environment = services[name]["environment"]
+        assert environment["TRUSTED_PROXY_COUNT"] == "${TRUSTED_PROXY_COUNT:-1}", name
+    # Bypassing nginx, nothing in X-Forwarded-For may be believed.
+    assert services["web-direct"]["environment"]["TRUSTED_PROXY_COUNT"] == "0"
+    template = (ROOT / TEMPLATE).read_text()
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in template
+    assert "$proxy_add_x_forwarded_for" not in template, "a client's own value is never passed on"

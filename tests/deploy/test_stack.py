@@ -27,12 +27,13 @@ import pytest
 import requests
 from websockets.sync.client import connect
 
-from tests.deploy.conftest import LiveStack
+from tests.deploy.conftest import LOGIN_IP_RATE, LiveStack
 from tests.processes import ROOT, free_port
 from tests.whiteboard.live import BoardClient
 
 MiB = 1024 * 1024
 PASSWORD = "portal-demo"
+LOGIN_IP_LIMIT = int(LOGIN_IP_RATE.split("/")[0])
 
 
 # CLIENTS ----------------------------------------------------------------------------------
@@ -185,7 +186,8 @@ def assert_security_headers(headers, frame_options: tuple[str, ...] = ("DENY", "
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] in frame_options
     ancestors = "'self'" if headers["X-Frame-Options"] == "SAMEORIGIN" else "'none'"
-    assert headers["Content-Security-Policy"] == f"frame-ancestors {ancestors}"
+    assert ", " not in headers["Content-Security-Policy"]
+    assert f"frame-ancestors {ancestors}" in headers["Content-Security-Policy"].split("; ")
     assert headers["Referrer-Policy"] == "same-origin"
     assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
 
@@ -194,6 +196,9 @@ def test_hsts_and_security_headers_once_each(live_stack):
     reply = client(live_stack).get(f"{live_stack.url}/accounts/login/", timeout=30)
     assert reply.status_code == 200
     assert_security_headers(reply.headers)
+    # Django's whole policy on its pages (nginx adds only frame-ancestors to its own answers).
+    policy = reply.headers["Content-Security-Policy"].split("; ")
+    assert {"default-src 'self'", "object-src 'none'", "base-uri 'self'"} <= set(policy)
     assert reply.headers["Server"] == "nginx"  # no version
 
 
@@ -327,39 +332,79 @@ def test_a_private_file_is_served_by_nginx_only_to_those_with_access(live_stack,
         assert direct.status_code == 404
 
 
+def sign_in_attempt(
+    stack: LiveStack, attempt: int, source: str, headers: dict[str, str] | None = None
+) -> http.client.HTTPResponse:
+    """A wrong password for a new account each time, from a loopback address of its own so the
+    other tests keep their budget; the response, read."""
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1",
+        stack.https_port,
+        context=tls_context(stack),
+        timeout=10,
+        source_address=(source, 0),
+    )
+    credentials = {"email": f"nobody{attempt}@example.com", "password": "wrong"}
+    try:
+        connection.request(
+            "POST",
+            "/api/v1/auth/token/",
+            body=json.dumps(credentials),
+            headers={"Content-Type": "application/json", **(headers or {})},
+        )
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        connection.close()
+
+
 def test_the_login_rate_limit_answers_429_after_its_burst(live_stack):
-    """From 127.0.0.2, a loopback address of its own, so the other tests keep their budget."""
+    """nginx's own limit; Django's lower per-address limit (LOGIN_IP_RATE) answers first."""
     answers = []
     deadline = time.monotonic() + 30
     for attempt in range(40):
         if time.monotonic() > deadline:
             break
-        connection = http.client.HTTPSConnection(
-            "127.0.0.1",
-            live_stack.https_port,
-            context=tls_context(live_stack),
-            timeout=10,
-            source_address=("127.0.0.2", 0),
-        )
-        credentials = {"email": f"nobody{attempt}@example.com", "password": "wrong"}
-        connection.request(
-            "POST",
-            "/api/v1/auth/token/",
-            body=json.dumps(credentials),
-            headers={"Content-Type": "application/json"},
-        )
-        response = connection.getresponse()
+        response = sign_in_attempt(live_stack, attempt, "127.0.0.2")
         answers.append((response.status, response.getheader("Content-Type", "")))
-        response.read()
-        connection.close()
-        if response.status == 429:
+        if response.status == 429 and "text/html" in answers[-1][1]:
             break
-    statuses = [status for status, _ in answers]
-    assert 429 in statuses, statuses
-    first_refusal = statuses.index(429)
-    assert 10 <= first_refusal <= 13, statuses  # the burst (10) and the rate, then refused
-    assert set(statuses[:first_refusal]) <= {400, 401}, "Django answered until then"
-    assert "text/html" in answers[first_refusal][1], "nginx refused, not DRF's throttle"
+    refusals = [n for n, (status, kind) in enumerate(answers) if "text/html" in kind]
+    assert refusals, answers
+    first_refusal = refusals[0]
+    assert answers[first_refusal][0] == 429, "nginx refused, not DRF's throttle"
+    assert 10 <= first_refusal <= 13, answers  # the burst (10) and the rate, then refused
+    assert {status for status, _ in answers[:first_refusal]} <= {400, 401, 429}
+    assert all("json" in kind for _, kind in answers[:first_refusal]), "Django answered until then"
+
+
+def test_a_forged_forwarded_for_does_not_reset_djangos_per_address_limit(live_stack):
+    """Each attempt claims another client in X-Forwarded-For; nginx replaces the header with
+    the address it saw, so Django's per-address sign-in limit still counts one client, and
+    its request log names that client."""
+    replies = [
+        sign_in_attempt(
+            live_stack, attempt, "127.0.0.3", {"X-Forwarded-For": f"203.0.113.{attempt + 1}"}
+        )
+        for attempt in range(LOGIN_IP_LIMIT + 1)
+    ]
+    statuses = [reply.status for reply in replies]
+    assert statuses == [401] * LOGIN_IP_LIMIT + [429], statuses
+    refused = replies[-1]
+    assert "json" in refused.getheader("Content-Type"), "Django's throttle, not nginx's limit"
+    assert int(refused.getheader("Retry-After")) > 0
+
+    request_ids = {reply.getheader("X-Request-ID") for reply in replies}
+    logged = [
+        entry
+        for entry in map(
+            json.loads, (live_stack.dir / "logs" / "django.log").read_text().splitlines()
+        )
+        if entry.get("logger") == "portal.requests" and entry["request_id"] in request_ids
+    ]
+    assert len(logged) == len(replies)
+    assert {entry["client"] for entry in logged} == {"127.0.0.3"}
 
 
 # WEBSOCKETS -------------------------------------------------------------------------------

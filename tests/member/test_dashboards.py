@@ -123,12 +123,10 @@ def test_child_page_query_count_does_not_grow(client_for, person):
     assert queries_with(1) == queries_with(50)
 
 
-def test_a_person_with_roles_at_two_centres_switches_centre(client_for, person, hillcrest):
-    from portal.centres import services
-
-    services.membership_add(
-        centre=hillcrest, role="teacher", email="parent1@riverside.example", by=None
-    )
+def test_a_person_with_roles_at_two_centres_switches_centre(
+    client_for, person, hillcrest, join_centre
+):
+    join_centre(person("parent1@riverside.example"), hillcrest, "teacher")
     client = client_for("parent1@riverside.example")
     page = client.get(DASHBOARD)
     assert page.context["current_centre"].slug == "hillcrest"  # first by name

@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 
 from portal.announcements.models import Announcement
-from portal.celery import app as celery_app
 from portal.centres.models import Guardianship, Membership, Role
 from portal.classes.models import SchoolClass
 from portal.homework.models import Homework
@@ -92,13 +91,6 @@ def test_centre_wide_announcement_reaches_every_student(riverside):
     recipients = {user.email for user in go_live_recipients(welcome)}
     assert {f"student{n}@riverside.example" for n in range(1, 21)} <= recipients
     assert not any("hillcrest" in e for e in recipients)
-
-
-@pytest.fixture
-def eager_celery():
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def test_publishing_queues_the_notices_once_committed(

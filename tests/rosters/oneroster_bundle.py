@@ -1,5 +1,8 @@
 """A OneRoster 1.1 CSV bundle built from the specification's column lists (every column, in the
-spec's order), with two schools, so tests prove that only this centre's school is imported."""
+spec's order), with two schools, so tests prove that only this centre's school is imported.
+
+bundle() is the zip; tests that need a bundle with a mistake change bundle_files() (the rows) or
+bundle_members() (the files, as bytes) and zip it with zip_of()."""
 
 from __future__ import annotations
 
@@ -63,8 +66,9 @@ def user(sid, role, given, family, org="sch-1", agents="", grades="", **extra) -
     }
 
 
-def bundle(*, student_email: str = "stu-1@or.example", version: str = "1.1") -> bytes:
-    files = {
+def bundle_files(*, student_email: str = "stu-1@or.example") -> dict[str, list[dict]]:
+    """The rows of each file, by file name ("users"); users.csv lists students on rows 3 and 4."""
+    return {
         "orgs": [
             {"sourcedId": "dist-1", "name": "River District", "type": "district"},
             {
@@ -173,6 +177,10 @@ def bundle(*, student_email: str = "stu-1@or.example", version: str = "1.1") -> 
         ],
         "demographics": [{"sourcedId": "stu-1", "birthDate": "2012-03-04", "sex": "female"}],
     }
+
+
+def bundle_members(files: dict[str, list[dict]], *, version: str = "1.1") -> dict[str, bytes]:
+    """The files of the zip, by name: the manifest and one CSV per entry of `files`."""
     manifest = [("manifest.version", "1.0"), ("oneroster.version", version)]
     manifest += [(f"file.{name}", "bulk") for name in files]
     manifest += [
@@ -187,10 +195,20 @@ def bundle(*, student_email: str = "stu-1@or.example", version: str = "1.1") -> 
         )
     ]
     manifest += [("source.systemName", "Test SIS"), ("source.systemCode", "test")]
+    lines = "propertyName,value\r\n" + "".join(f"{k},{v}\r\n" for k, v in manifest)
+    members = {"manifest.csv": lines.encode()}
+    members.update({f"{name}.csv": _csv(name, rows).encode() for name, rows in files.items()})
+    return members
+
+
+def zip_of(members: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLATED) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as archive:
-        lines = "propertyName,value\r\n" + "".join(f"{k},{v}\r\n" for k, v in manifest)
-        archive.writestr("manifest.csv", lines)
-        for name, rows in files.items():
-            archive.writestr(f"{name}.csv", _csv(name, rows))
+    with zipfile.ZipFile(out, "w", compression=compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
     return out.getvalue()
+
+
+def bundle(*, student_email: str = "stu-1@or.example", version: str = "1.1") -> bytes:
+    files = bundle_files(student_email=student_email)
+    return zip_of(bundle_members(files, version=version))

@@ -6,35 +6,26 @@ import csv
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from portal.rosters.models import RosterImport
-from tests.rosters.conftest import RIVERSIDE_ADMIN, csv_bytes, fingerprint, student_row
+from tests.rosters.conftest import (
+    RIVERSIDE_ADMIN,
+    admin_upload,
+    csv_bytes,
+    fingerprint,
+    student_row,
+)
 
 pytestmark = pytest.mark.django_db
 HILLCREST_ADMIN = "admin@hillcrest.example"
 
 
-def post_upload(client, content: bytes, **fields):
-    from portal.centres.models import Centre
-
-    data = {
-        "centre": Centre.objects.get(slug="riverside").pk,
-        "kind": "students",
-        "mode": "update",
-        "oneroster_school": "",
-        "source_file": SimpleUploadedFile("roster.csv", content, "text/csv"),
-        **fields,
-    }
-    return client.post(reverse("roster_imports:add"), data)
-
-
 def test_upload_preview_confirm(client_for, riverside):
     client = client_for(RIVERSIDE_ADMIN)
     before = fingerprint()
-    response = post_upload(client, csv_bytes([student_row(1), student_row(2)]))
+    response = admin_upload(client, csv_bytes([student_row(1), student_row(2)]))
     assert response.status_code == 302, response.content[:2000]
     roster_import = RosterImport.objects.filter(centre=riverside).latest("created_at")
     assert response.url == reverse("roster_imports:inspect", args=[roster_import.pk])
@@ -59,7 +50,7 @@ def test_upload_preview_confirm(client_for, riverside):
 
 def test_problems_are_shown_and_downloadable_as_csv(client_for, riverside):
     client = client_for(RIVERSIDE_ADMIN)
-    post_upload(client, csv_bytes([student_row(1, email="nope", last_name="=1+1")]))
+    admin_upload(client, csv_bytes([student_row(1, email="nope", last_name="=1+1")]))
     roster_import = RosterImport.objects.filter(centre=riverside).latest("created_at")
     assert (
         "Nothing was written"
@@ -87,7 +78,7 @@ def test_another_centres_import_is_not_found(client_for, hillcrest):
 
 def test_upload_form_offers_only_managed_centres(client_for, hillcrest):
     client = client_for(RIVERSIDE_ADMIN)
-    response = post_upload(client, csv_bytes([student_row(1)]), centre=hillcrest.pk)
+    response = admin_upload(client, csv_bytes([student_row(1)]), centre=hillcrest.pk)
     assert not RosterImport.objects.filter(centre=hillcrest, original_name="roster.csv").exists()
     assert response.status_code in (200, 302)
 

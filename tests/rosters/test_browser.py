@@ -64,9 +64,9 @@ def test_upload_preview_confirm_in_the_browser(live_asgi, page, tmp_path, commit
     mixed.write_bytes(preview_roster())
     try:
         page.goto(f"{base}/admin/login/")
-        page.fill("input[name=username]", "admin@riverside.example")
+        page.fill("input[name=login]", "admin@riverside.example")
         page.fill("input[name=password]", DEMO_PASSWORD)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
         page.wait_for_url(f"{base}/admin/")
 
         upload(page, base, good)

@@ -11,6 +11,8 @@ from portal.accounts.models import User
 from portal.centres.models import Guardianship, Membership, Role
 from portal.centres.services import membership_add
 from portal.classes.models import Enrollment, SchoolClass
+from portal.people.models import Invitation
+from portal.people.services import invitation_accept
 from portal.rosters import links, writer
 from portal.rosters.models import RosterImport, StudentYearGroup
 from tests.rosters.conftest import HEADERS, csv_bytes, fingerprint, student_row
@@ -141,13 +143,18 @@ def test_missing_classes_are_created_when_asked(upload, confirm, riverside):
     assert SchoolClass.objects.get(centre=riverside, code="8X9").enrollments.count() == 2
 
 
-def test_shared_accounts_keep_their_details(upload, confirm, hillcrest, riverside):
+def test_accounts_of_another_centre_keep_their_details_and_are_invited(
+    upload, confirm, hillcrest, riverside
+):
     membership_add(
         centre=hillcrest, role=Role.GUARDIAN, email="carer1@families.example", first_name="Kept"
     )
-    confirm(upload(roster(1)))
+    done = confirm(upload(roster(1)))
+    assert done.counts["guardians"] == {"invited": 1}
     guardian = User.objects.get(email="carer1@families.example")
     assert guardian.first_name == "Kept"
+    assert not Guardianship.objects.filter(centre=riverside, guardian=guardian).exists()
+    invitation_accept(invitation=Invitation.objects.get(user=guardian), by=guardian)
     assert Guardianship.objects.filter(centre=riverside, guardian=guardian).exists()
 
 

@@ -12,14 +12,28 @@ from websockets.sync.client import connect
 MAX_FRAMES = 5_000
 
 
-def board_socket(address: str, board_id: int, user=None, *, token: str | None = None):
-    """An unopened websocket to a board, signed in with the user's JWT (or the given token)."""
+#: `origin` of a handshake made by one of the portal's own pages.
+OWN_PAGE = "own page"
+
+
+def board_socket(
+    address: str,
+    board_id: int,
+    user=None,
+    *,
+    token: str | None = None,
+    cookie: str | None = None,
+    origin: str | None = OWN_PAGE,
+):
+    """An unopened websocket to a board, signed in with the user's JWT (or the given token, or
+    a session `cookie`), from our own page, another `origin`, or none (None, as apps connect)."""
     if user is not None:
         token = str(AccessToken.for_user(user))
     query = f"?token={token}" if token else ""
     return connect(
         f"ws://{address}/ws/whiteboards/{board_id}/{query}",
-        origin=f"http://{address}",
+        origin=f"http://{address}" if origin == OWN_PAGE else origin,
+        additional_headers={"Cookie": cookie} if cookie else None,
         open_timeout=10,
     )
 

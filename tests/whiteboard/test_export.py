@@ -9,11 +9,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from PIL import Image
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 from wagtail.documents.models import Document
 
 from portal.homework.models import Homework
 from portal.publishing.services import content_publish
-from portal.whiteboard.export import BOARD_HEIGHT, BOARD_WIDTH, board_png, board_svg
+from portal.whiteboard.export import board_png, board_svg
+from portal.whiteboard.models import BoardOp
+from portal.whiteboard.protocol import BOARD_HEIGHT, BOARD_WIDTH
 from portal.whiteboard.selectors import board_state
 from portal.whiteboard.services import whiteboard_attach_export, whiteboard_for_class
 from portal.whiteboard.state import empty_state, fold
@@ -33,7 +37,11 @@ def state_of(*messages: dict) -> dict:
 
 
 def paths(state: dict) -> list[ET.Element]:
-    return list(ET.fromstring(board_svg(state)).iter(f"{SVG}path"))
+    return paths_of(board_svg(state))
+
+
+def paths_of(svg: str) -> list[ET.Element]:
+    return list(ET.fromstring(svg).iter(f"{SVG}path"))
 
 
 def pixel(state: dict, x: int, y: int) -> tuple[int, int, int]:
@@ -89,6 +97,114 @@ def test_png_draws_the_same_strokes():
     assert red > 100 and blue > 50 and green < 10
     red, green, blue = pixel(highlighted, 200, 104)  # beyond the pen, within the highlighter
     assert blue == 255 and red == green and 150 < red < 200
+
+
+def test_nan_and_infinities_are_left_out_or_clamped():
+    state = state_of(
+        stroke(color="#ff0000", points=[[float("nan"), 5, 0.5], [10, 10, float("inf")]]),
+        stroke(color="#00ff00", width=float("-inf"), points=LINE),
+        stroke(color="#0000ff", points=[[float("-inf"), 10, 0.5]]),
+    )
+    assert [(p.get("d"), p.get("stroke-width")) for p in paths(state)] == [
+        ("M10,10 L10,10", "4.5"),  # pressure 1 at most: 3 * (0.5 + 1)
+        ("M0,10 L0,10", "3"),
+    ]
+    assert board_png(state).startswith(b"\x89PNG")
+
+
+#: Strokes the protocol refuses now, as the log may still hold them from before it checked
+#: ranges: what an export should make of each (None: left out).
+STORED_BEFORE_THE_RANGES = [
+    (
+        {"color": "#FF0000", "width": 8, "points": [[100, 100, -5], [300, 100, -5]]},
+        ("M100,100 L300,100", "#ff0000", "4"),  # pressure 0: 8 * 0.5
+    ),
+    (
+        {"color": "#00ff00", "width": 4, "points": [[10**400, -(10**400), 0.5], [1e308, 500, 2]]},
+        ("M1600,0 L1600,500", "#00ff00", "5"),  # mean pressure 0.75: 4 * 1.25
+    ),
+    (
+        {
+            "color": "#0000ff",
+            "points": [
+                ["NaN", 5, 0.5],
+                [None, 5, 0.5],
+                [5, "Infinity", 0.5],
+                [1, 2],
+                "x",
+                [True, 1, 0.5],
+                [50, 60, 0.5],
+            ],
+        },
+        ("M50,60 L50,60", "#0000ff", "3"),
+    ),
+    ({"tool": "highlighter", "width": 10**400}, ("M10,10 L20,25", "#1a2b3c", "64")),
+    ({"points": [["NaN", 1, 1]]}, None),
+    ({"color": '#000000" onload="alert(1)'}, None),
+    ({"color": '"/><script>alert(1)</script><path d="'}, None),
+    ({"color": "#1a2b3c\n"}, None),
+    ({"color": 42}, None),
+    ({"width": "wide"}, None),
+    ({"width": -3}, None),
+    ({"tool": "marker"}, None),
+    ({"points": "M0,0 L9,9"}, None),
+]
+
+
+@pytest.mark.django_db
+class TestStrokesStoredBeforeTheRanges:
+    """Ops written straight to the log, as it may hold them: every export still works, and the
+    SVG holds nothing but our own markup."""
+
+    @pytest.fixture
+    def board(self):
+        board = whiteboard_for_class(school_class=first_class("riverside"))
+        payloads = [stroke(**fields) for fields, _drawn in STORED_BEFORE_THE_RANGES]
+        bare = {"id": "bare"}  # and one with none of a stroke's fields, also left out
+        for seq, payload in enumerate([*payloads, bare], start=1):
+            payload.pop("type", None)
+            BoardOp.objects.create(board=board, seq=seq, kind="stroke", payload=payload)
+        return board
+
+    def test_the_svg_draws_what_it_can_and_nothing_injected(self, board, client_for):
+        response = client_for("student1@riverside.example").get(
+            f"/whiteboards/{board.pk}/export.svg"
+        )
+        assert response.status_code == 200
+        svg = response.content.decode()
+        drawn = [(p.get("d"), p.get("stroke"), p.get("stroke-width")) for p in paths_of(svg)]
+        assert drawn == [expected for _fields, expected in STORED_BEFORE_THE_RANGES if expected]
+        assert {element.tag for element in ET.fromstring(svg).iter()} == {
+            f"{SVG}{tag}" for tag in ("svg", "rect", "g", "path")
+        }
+        assert {frozenset(path.attrib) for path in paths_of(svg)} == {
+            frozenset({"d", "stroke", "stroke-width", "stroke-opacity"})
+        }
+        assert "script" not in svg and "onload" not in svg
+
+    def test_the_png_draws_too(self, board, client_for):
+        response = client_for("student1@riverside.example").get(
+            f"/whiteboards/{board.pk}/export.png"
+        )
+        assert response.status_code == 200
+        image = Image.open(io.BytesIO(response.content))
+        assert image.size == (BOARD_WIDTH, BOARD_HEIGHT)
+        assert image.getpixel((200, 100)) == RED  # the stroke pressed at -5
+
+    def test_the_api_exports_and_attaches_the_board(self, board):
+        token = AccessToken.for_user(demo("teacher1"))
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        for file_format in ("svg", "png"):
+            response = api.get(
+                f"/api/v1/whiteboards/{board.pk}/export/", {"file_format": file_format}
+            )
+            assert response.status_code == 200, file_format
+        homework = Homework.objects.get(school_class=board.school_class, title="Fractions practice")
+        response = api.post(
+            f"/api/v1/whiteboards/{board.pk}/attach/", {"homework": homework.pk}, format="json"
+        )
+        assert response.status_code == 201
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from portal.whiteboard import protocol
+from portal.whiteboard.models import BoardOp
 from portal.whiteboard.services import whiteboard_for_class
 from tests.whiteboard.conftest import demo, first_class, stroke
 
@@ -62,6 +63,49 @@ BROKEN_FRAMES = [
     (json.dumps({"type": "join", "last_seq": -1}), "bad_message"),
     ("x" * (protocol.MAX_FRAME_BYTES + 1), "frame_too_large"),
 ]
+# Numbers beyond the protocol's ranges, as JSON allows them: NaN and Infinity (which Python's
+# json reads), and integers too long for a float.
+HUGE = 10**400
+OUT_OF_RANGE_FRAMES = [
+    *(
+        (json.dumps(stroke(points=[[10, 10, 0.5], point])), "invalid_stroke")
+        for point in (
+            [10, 10, -0.5],
+            [10, 10, 1.01],
+            [10, 10, float("nan")],
+            [-0.1, 10, 0.5],
+            [protocol.BOARD_WIDTH + 0.1, 10, 0.5],
+            [10, -1, 0.5],
+            [10, protocol.BOARD_HEIGHT + 1, 0.5],
+            [float("inf"), 10, 0.5],
+            [HUGE, 10, 0.5],
+            [10, -HUGE, 0.5],
+            [10, 10, HUGE],
+            [10, 10],
+            [10, 10, 0.5, 1],
+            [True, 10, 0.5],
+        )
+    ),
+    *(
+        (json.dumps(stroke(width=width)), "invalid_stroke")
+        for width in (0, -3, protocol.MAX_WIDTH + 1, HUGE, float("nan"), True)
+    ),
+    *(
+        (json.dumps(stroke(color=colour)), "invalid_stroke")
+        for colour in (
+            "#1a2b3c\n",
+            '#000000" onload="alert(1)',
+            '"/><script>alert(1)</script>',
+            "red",
+            "#12345",
+        )
+    ),
+    (json.dumps(stroke(id="a1\n")), "invalid_stroke"),
+    (json.dumps({"type": "erase", "target_ids": ["a1\n"]}), "invalid_erase"),
+    (json.dumps({"type": "cursor", "x": protocol.BOARD_WIDTH + 1, "y": 10}), "bad_message"),
+    (json.dumps({"type": "cursor", "x": 10, "y": -HUGE}), "bad_message"),
+    (json.dumps({"type": "cursor", "x": float("nan"), "y": 10}), "bad_message"),
+]
 
 
 def test_broken_frames_get_error_frames_and_others_keep_drawing(
@@ -74,16 +118,19 @@ def test_broken_frames_get_error_frames_and_others_keep_drawing(
     broken.send(**stroke())
     assert broken.wait_for("error")["code"] == "join_first"
     broken.join()
-    for frame, code in BROKEN_FRAMES:
+    for frame, code in BROKEN_FRAMES + OUT_OF_RANGE_FRAMES:
         broken.ws.send(frame)
-        assert broken.wait_for("error")["code"] == code, frame[:40]
+        assert broken.wait_for("error")["code"] == code, frame[:80]
     broken.ws.send(b"\x00\x01binary")
     assert broken.wait_for("error")["code"] == "binary_frame"
 
     bystander.send(**stroke())
     bystander.wait_for_seq(1)
-    assert len(bystander.ops) == 1
-    assert server_failures() == []
+    # Nothing refused was stored, nor used up a seq: the bystander's stroke is the board's first.
+    assert [(op.seq, op.author_id) for op in BoardOp.objects.filter(board=board)] == [
+        (1, demo("teacher1").pk)
+    ]
+    assert broken.ops == [] and server_failures() == []
 
 
 def test_a_flood_is_closed_and_the_board_carries_on(live_asgi, boards, server_failures, open_board):

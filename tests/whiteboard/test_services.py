@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from portal.whiteboard import services
+from portal.whiteboard import protocol, services
 from portal.whiteboard.models import BoardOp, BoardSnapshot, Whiteboard
 from portal.whiteboard.selectors import board_state, ops_after
 from portal.whiteboard.services import BoardRefusal, board_op_append, whiteboard_for_class
@@ -135,6 +135,15 @@ def test_a_locked_board_refuses_students_but_not_teachers(board):
         (stroke(color="red"), "invalid_stroke"),
         (stroke(points=[[0, "x", 0]]), "invalid_stroke"),
         (stroke(width=float("inf")), "invalid_stroke"),
+        (stroke(width=0), "invalid_stroke"),
+        (stroke(width=protocol.MAX_WIDTH + 1), "invalid_stroke"),
+        (stroke(points=[[10, 10, -0.1]]), "invalid_stroke"),
+        (stroke(points=[[10, 10, 1.5]]), "invalid_stroke"),
+        (stroke(points=[[protocol.BOARD_WIDTH + 1, 10, 0.5]]), "invalid_stroke"),
+        (stroke(points=[[10, -1, 0.5]]), "invalid_stroke"),
+        (stroke(points=[[10**400, 10, 0.5]]), "invalid_stroke"),
+        (stroke(color="#1a2b3c\n"), "invalid_stroke"),
+        (stroke(id="s\n"), "invalid_stroke"),
         ({"type": "erase", "target_ids": []}, "invalid_erase"),
         ({"type": "paint"}, "unknown_type"),
     ],
@@ -144,6 +153,12 @@ def test_malformed_ops_are_refused(board, message, code):
         draw(board, "teacher1", **message)
     assert refused.value.code == code
     assert not BoardOp.objects.filter(board=board).exists()
+
+
+def test_strokes_at_the_ends_of_the_ranges_are_taken(board):
+    corners = [[0, 0, 0], [protocol.BOARD_WIDTH, protocol.BOARD_HEIGHT, 1], [800.5, 0.25, 0.5]]
+    op = draw(board, "student1", **stroke(width=protocol.MAX_WIDTH, points=corners))
+    assert op.payload["points"] == corners and op.seq == 1
 
 
 def test_snapshots_give_the_same_state_as_the_whole_log(board, monkeypatch):

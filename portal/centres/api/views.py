@@ -1,27 +1,14 @@
-"""Centres, members (admins only), guardian links and a guardian's children."""
+"""Centres, and a guardian's children; members and guardian links are in portal.people."""
 
 from __future__ import annotations
 
 from django.db.models import F, Prefetch
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions
+from rest_framework import mixins
 
-from portal.api.viewsets import (
-    CentreScopedViewSet,
-    CreateModelMixin,
-    DestroyModelMixin,
-    IsCentreAdmin,
-    UpdateModelMixin,
-    summaries,
-)
-from portal.centres import services
-from portal.centres.api.serializers import (
-    CentreSerializer,
-    ChildSerializer,
-    GuardianshipSerializer,
-    MemberSerializer,
-)
-from portal.centres.models import Centre, Guardianship, Membership
+from portal.api.viewsets import CentreScopedViewSet, summaries
+from portal.centres.api.serializers import CentreSerializer, ChildSerializer
+from portal.centres.models import Centre, Guardianship
 from portal.centres.scoping import Role, centres_subquery
 from portal.classes.models import Enrollment
 
@@ -32,98 +19,6 @@ class CentreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CentreScop
     serializer_class = CentreSerializer
     search_fields = ["name", "slug"]
     ordering_fields = ["name"]
-
-
-@summaries(
-    list="People of the centres I administer, with their roles",
-    retrieve="One member",
-    create="Add a person (found by e-mail, or created) to a centre with a role",
-    update="Change a member's role, external id or active state",
-    partial_update="Change some of a member's role, external id or active state",
-    destroy="Remove a member's role; their links (guardianships, enrollments) go with it",
-)
-class MemberViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    CreateModelMixin,
-    UpdateModelMixin,
-    DestroyModelMixin,
-    CentreScopedViewSet,
-):
-    model = Membership
-    serializer_class = MemberSerializer
-    permission_classes = [permissions.IsAuthenticated, IsCentreAdmin]
-    filterset_fields = ["centre", "role", "is_active"]
-    search_fields = ["user__email", "user__first_name", "user__last_name", "external_id"]
-    ordering_fields = ["user__last_name", "joined_at", "role"]
-
-    def base_queryset(self):
-        return Membership.objects.select_related("user", "centre")
-
-    def get_queryset(self):
-        # Members are an admin's list: people of the centres the caller administers.
-        return self.base_queryset().managed_by(self.request.user)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.membership_add(
-            centre=data["centre"],
-            role=data["role"],
-            email=data["email"],
-            first_name=data.get("first_name", ""),
-            last_name=data.get("last_name", ""),
-            external_id=data.get("external_id", ""),
-            by=self.request.user,
-        )
-
-    def perform_update(self, serializer):
-        member, data = serializer.instance, serializer.validated_data
-        serializer.instance = services.membership_update(
-            membership=member,
-            role=data.get("role", member.role),
-            external_id=data.get("external_id", member.external_id),
-            is_active=data.get("is_active", member.is_active),
-            publishes_directly=data.get("publishes_directly", member.publishes_directly),
-            by=self.request.user,
-        )
-
-    def perform_destroy(self, instance):
-        services.membership_remove(membership=instance, by=self.request.user)
-
-
-@summaries(
-    list="Guardian links of the centres I administer",
-    retrieve="One guardian link",
-    create="Link a parent/guardian to a student of the same centre",
-    destroy="Remove a guardian link",
-)
-class GuardianshipViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    CreateModelMixin,
-    DestroyModelMixin,
-    CentreScopedViewSet,
-):
-    model = Guardianship
-    serializer_class = GuardianshipSerializer
-    permission_classes = [permissions.IsAuthenticated, IsCentreAdmin]
-    filterset_fields = ["centre", "guardian", "student", "relationship"]
-
-    def base_queryset(self):
-        return Guardianship.objects.select_related("guardian", "student")
-
-    def get_queryset(self):
-        return self.base_queryset().managed_by(self.request.user)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = services.guardianship_link(
-            centre=data["centre"],
-            guardian=data["guardian"],
-            student=data["student"],
-            relationship=data.get("relationship", Guardianship.Relationship.PARENT),
-            by=self.request.user,
-        )
 
 
 @summaries(

@@ -18,7 +18,7 @@ from portal.api.viewsets import (
     summaries,
 )
 from portal.rosters import services
-from portal.rosters.models import RosterImport
+from portal.rosters.models import RosterImport, validate_roster_size
 
 #: Row problems returned inline; the full list is in the admin's error CSV.
 ERRORS_SHOWN = 500
@@ -30,7 +30,11 @@ ERRORS_SHOWN = 500
 )
 class RosterImportSerializer(StrictModelSerializer):
     centre = ManagedCentreField()
-    file = serializers.FileField(write_only=True, help_text="CSV, XLSX or a OneRoster zip.")
+    file = serializers.FileField(
+        write_only=True,
+        validators=[validate_roster_size],
+        help_text="CSV, XLSX or a OneRoster zip.",
+    )
     row_errors = serializers.SerializerMethodField()
 
     class Meta:

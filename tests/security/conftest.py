@@ -1,0 +1,1 @@
+from tests.api.conftest import api_for  # noqa: F401  (API clients with real tokens)
